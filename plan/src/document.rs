@@ -91,7 +91,7 @@ impl Collection {
         }
     }
 
-    /// The name of one entity of this collection, for messages.
+    /// Returns the name of one entity of this collection, for messages.
     pub fn singular(self) -> &'static str {
         match self {
             Collection::RootCauses => "root cause",
@@ -111,7 +111,7 @@ impl fmt::Display for Collection {
     }
 }
 
-/// What removing an entity does to the entities that refer to it.
+/// The effect of removing an entity on the entities that refer to it.
 enum Dependent {
     /// Remove the id from this link set of every entity in the collection.
     Unlink(Collection, &'static str),
@@ -179,7 +179,7 @@ impl PlanDocument {
         }
     }
 
-    /// Creates a new plan that holds everything in `plan`, in one change.
+    /// Creates a new plan that contains everything in `plan`, in one change.
     ///
     /// Entities keep their ids and their order. Links must point to
     /// entities in `plan`, as for the insert methods.
@@ -203,7 +203,7 @@ impl PlanDocument {
     /// Loads a document from the bytes of [`PlanDocument::save`] or of the
     /// sync layer's storage.
     pub fn load(bytes: &[u8]) -> Result<Self, PlanError> {
-        let doc = Automerge::load(bytes).map_err(PlanError::Load)?;
+        let doc = Automerge::load(bytes).map_err(|error| PlanError::Load(Box::new(error)))?;
         Ok(Self { doc })
     }
 
@@ -221,8 +221,8 @@ impl PlanDocument {
         &self.doc
     }
 
-    /// The document for the sync protocol. Changes applied through it show
-    /// up in the next [`PlanDocument::snapshot`].
+    /// Returns the document for the sync protocol. Changes applied through it
+    /// show up in the next [`PlanDocument::snapshot`].
     pub fn automerge_mut(&mut self) -> &mut Automerge {
         &mut self.doc
     }
@@ -253,8 +253,8 @@ impl PlanDocument {
         Ok(())
     }
 
-    /// Whether the document holds a plan schema, from [`PlanDocument::create`]
-    /// or from a sync with a replica that has one.
+    /// Returns whether the document contains a plan schema, from
+    /// [`PlanDocument::create`] or from a sync with a replica that has one.
     pub fn is_initialized(&self) -> bool {
         matches!(self.doc.get(ROOT, SCHEMA_VERSION_KEY), Ok(Some(_)))
     }

@@ -34,8 +34,14 @@ pub enum PlanError {
     NotFinite { field: &'static str, value: f64 },
 
     #[error("the bytes are not a valid Automerge document: {0}")]
-    Load(#[source] AutomergeError),
+    Load(#[source] Box<AutomergeError>),
 
     #[error("Automerge rejected the edit: {0}")]
-    Automerge(#[from] AutomergeError),
+    Automerge(#[source] Box<AutomergeError>),
+}
+
+impl From<AutomergeError> for PlanError {
+    fn from(error: AutomergeError) -> Self {
+        PlanError::Automerge(Box::new(error))
+    }
 }

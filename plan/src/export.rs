@@ -1,5 +1,6 @@
-//! The JSON export of a plan: the [`Plan`] snapshot serialized with serde.
-//! The format is described in `docs/export-format.md`.
+//! The JSON export of a plan: the [`Plan`] snapshot serialized with serde,
+//! so the model structs define the format. It is described, with an
+//! example, in `docs/export-format.md`.
 
 use serde_json::Value;
 
@@ -9,16 +10,19 @@ use crate::model::Plan;
 pub fn export_json(plan: &Plan) -> Value {
     match serde_json::to_value(plan) {
         Ok(value) => value,
-        // Serializing a `Plan` to a `Value` cannot fail: every map key is a
-        // string, and serde_json turns a non-finite number into `null`.
+        // Serializing a `Plan` to a `Value` cannot fail. The model contains
+        // no map with non-string keys, and serde_json writes a non-finite
+        // number as `null`.
         Err(error) => unreachable!("serializing a plan to JSON failed: {error}"),
     }
 }
 
-/// Converts a plan to its JSON export as indented text.
+/// Converts a plan to its JSON export as indented text, with the fields of
+/// each object in the order of the model structs.
 pub fn to_json_string_pretty(plan: &Plan) -> String {
-    match serde_json::to_string_pretty(&export_json(plan)) {
+    match serde_json::to_string_pretty(plan) {
         Ok(text) => text,
-        Err(error) => unreachable!("writing a JSON value as text failed: {error}"),
+        // The same reasoning as in `export_json` applies.
+        Err(error) => unreachable!("serializing a plan to JSON text failed: {error}"),
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
 
-/// The longest id [`EntityId::from_str`] accepts, in bytes.
+/// The maximum length of an id that [`EntityId::from_str`] accepts, in bytes.
 pub const MAX_ID_LEN: usize = 64;
 
 /// The id of one entity in a plan.
@@ -26,7 +26,7 @@ impl EntityId {
         Self(Uuid::new_v4().simple().to_string())
     }
 
-    /// The id as text, as stored in the document.
+    /// Returns the id as text, as stored in the document.
     pub fn as_str(&self) -> &str {
         &self.0
     }

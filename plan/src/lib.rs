@@ -4,6 +4,7 @@
 //!   shape.
 //! - [`document`]: [`PlanDocument`], the Automerge document with typed
 //!   reads and edits, used by both the browser and the server.
+//! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
 //!
 //! The crate does no IO and builds for native targets and for
@@ -13,6 +14,7 @@ pub mod document;
 pub mod error;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod model;
 mod position;
 
@@ -20,6 +22,7 @@ pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
 pub use export::{export_json, to_json_string_pretty};
 pub use ids::{EntityId, IdParseError};
+pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};
 pub use model::{
     Action, ActionKind, ActionStatus, CheckIn, CheckInKind, Direction, Goal, Measurement,
     Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind, RootCause,

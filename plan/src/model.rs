@@ -1,11 +1,12 @@
 //! The typed snapshot of a plan: what [`crate::PlanDocument::snapshot`]
 //! returns, what the edit methods take, and the shape of the JSON export.
 //!
-//! A plan follows the MTSS action planning cycle: root causes found in the
-//! data, SMART goals that address them, primary actions and support
-//! structures that work toward the goals, the resources and milestones of
-//! those actions, progress monitoring measurements on the goals, and the
-//! team's check-ins. Entities link to each other by [`EntityId`].
+//! A plan follows the MTSS action planning cycle. It lists the root causes
+//! found in the data and the SMART goals that address them. Primary actions
+//! and support structures work toward the goals, with their resources and
+//! milestones. Progress monitoring measurements track the goals, and
+//! check-ins record the team's reviews. Entities link to each other by
+//! [`EntityId`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -46,7 +47,7 @@ macro_rules! named_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// The snake_case name, as stored in the document and the JSON export.
+            /// Returns the snake_case name, as stored in the document and the JSON export.
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+
@@ -78,7 +79,7 @@ macro_rules! named_enum {
 }
 
 named_enum! {
-    /// Where a plan is in its review and implementation cycle.
+    /// The stage of a plan in its review and implementation cycle.
     #[derive(Default)]
     PlanStatus, "plan status" {
         #[default]
@@ -92,7 +93,7 @@ named_enum! {
 }
 
 named_enum! {
-    /// Which way a goal's measure should move.
+    /// The direction in which a goal's measure should move.
     Direction, "goal direction" {
         Increase => "increase",
         Decrease => "decrease",
@@ -100,9 +101,9 @@ named_enum! {
 }
 
 named_enum! {
-    /// A primary action works directly toward a goal; a support structure
-    /// (training, a tool, a procedure audit) helps staff carry the primary
-    /// actions out.
+    /// The kind of an action. A primary action works directly toward a goal.
+    /// A support structure (training, a tool, a procedure audit) helps staff
+    /// carry the primary actions out.
     ActionKind, "action kind" {
         Primary => "primary",
         Support => "support",
@@ -132,7 +133,7 @@ named_enum! {
 }
 
 named_enum! {
-    /// What a resource is.
+    /// The kind of a resource.
     ResourceKind, "resource kind" {
         StaffRole => "staff_role",
         Budget => "budget",
@@ -211,7 +212,7 @@ pub struct Goal {
 pub struct Action {
     pub id: EntityId,
     pub kind: ActionKind,
-    /// Set only on support structures: the document stores no support type
+    /// Set only on support structures. The document stores no support type
     /// for a primary action and reads it back as `None`.
     pub support_type: Option<SupportType>,
     pub title: String,

@@ -23,11 +23,10 @@ const SUFFIX_LEN: usize = 6;
 /// Returns a new random key strictly between `before` and `after`, where
 /// `None` means the start or the end of the collection.
 ///
-/// NOTE: a bound that is not a key made here (another tool's text, or two
-/// neighbours with equal or out-of-order keys) is read up to its first
-/// character outside `0-9a-z`, and an upper bound that is not above the
-/// lower one is ignored. The new key then sorts after `before` but maybe
-/// not before `after`.
+/// NOTE: a bound written by another tool is read up to its first character
+/// outside `0-9a-z`. An upper bound that is not above the lower one (equal
+/// or out-of-order neighbours) is ignored. In both cases the new key sorts
+/// after `before` but maybe not before `after`.
 pub(crate) fn key_between(before: Option<&str>, after: Option<&str>) -> String {
     key_between_with_suffix(before, after, &random_suffix())
 }

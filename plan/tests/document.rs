@@ -12,8 +12,8 @@ fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap()
 }
 
-/// A plan with one root cause, one goal linked to it and one action linked
-/// to the goal.
+/// Builds a plan with one root cause, one goal linked to it and one action
+/// linked to the goal.
 fn small_plan() -> (PlanDocument, RootCause, Goal, Action) {
     let mut document = PlanDocument::create();
     document.set_title("Tier 1 behavior plan").unwrap();
@@ -447,7 +447,7 @@ fn concurrent_typing_in_one_statement_keeps_both_words() {
 }
 
 #[test]
-fn concurrent_inserts_at_one_spot_keep_both_in_stable_order() {
+fn concurrent_inserts_at_one_spot_keep_both() {
     let (mut left, root_cause, ..) = small_plan();
     let mut right = left.fork();
 

@@ -1,4 +1,4 @@
-//! How each plan entity maps to the fields of its map in the document.
+//! The mapping of each plan entity to the fields of its map in the document.
 //!
 //! Field keys are the snake_case names of the model fields. Every entity map
 //! also stores its `position` (see [`crate::position`]); the id is the
@@ -28,7 +28,7 @@ pub(crate) trait Entity: Sized {
 
     fn id(&self) -> &EntityId;
 
-    /// Every stored field of the entity, with its key.
+    /// Lists every stored field of the entity, with its key.
     fn fields(&self) -> Vec<(&'static str, FieldValue)>;
 
     /// Reads an entity, defaulting missing or unreadable fields. Returns

@@ -3,7 +3,7 @@
 //!
 //! Reads tolerate a missing or wrongly typed value, which a peer on another
 //! version may have written, and return the field's default. Writes compare
-//! with what the document holds and change only what differs: text through
+//! with what the document contains and change only what differs: text through
 //! a minimal splice, scalars only when their value changed, and link sets by
 //! adding and removing single ids. Edits to different fields, or different
 //! parts of one text, by two replicas at once therefore both survive a merge.
