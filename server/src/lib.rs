@@ -1,0 +1,101 @@
+//! The Cairn server as a library: the HTTP router, the WebSocket sync hub,
+//! storage and the commands of the `cairn` binary.
+//!
+//! - [`app`] builds the router from an [`AppState`], so tests drive it with
+//!   `oneshot` and no socket.
+//! - [`serve()`] runs the server until a termination signal, then shuts
+//!   down in order.
+//! - [`hub`] and [`document_task`] apply, store and forward document changes;
+//!   [`ws`] carries them over WebSockets.
+//! - [`storage`] keeps documents in the database; [`api`] serves the JSON
+//!   API; [`cli`] implements `cairn import` and `cairn export`.
+
+// The app's view types nest deeper than the default limit of 128 when the
+// router renders them.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod cli;
+pub mod document_task;
+pub mod hub;
+pub mod import;
+pub mod serve;
+pub mod shutdown;
+pub mod storage;
+pub mod ws;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use cairn_app::{shell, App};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+
+pub use serve::{serve, ServeError, ServeOptions};
+
+use crate::hub::Hub;
+use crate::shutdown::{ConnectionTracker, ShutdownSignal};
+use crate::storage::Storage;
+
+/// What every handler shares. Cloning it is cheap.
+#[derive(Clone)]
+pub struct AppState {
+    /// The document hub.
+    pub hub: Hub,
+    /// The database, also reachable through the hub.
+    pub storage: Arc<dyn Storage>,
+    /// Set when the server starts shutting down.
+    pub shutdown: ShutdownSignal,
+    /// The open WebSocket connections.
+    pub connections: ConnectionTracker,
+    /// Where the rendered shell finds the WASM bundle and the CSS.
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Creates the state for a server over `storage` whose static files are
+    /// under `site_root`.
+    pub fn new(storage: Arc<dyn Storage>, site_root: &str) -> Self {
+        Self {
+            hub: Hub::new(Arc::clone(&storage)),
+            storage,
+            shutdown: ShutdownSignal::new(),
+            connections: ConnectionTracker::new(),
+            leptos_options: leptos_options(site_root),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The Leptos settings: the bundle is named `cairn` and lives in `pkg/`
+/// under `site_root`, as cargo-leptos builds it.
+pub fn leptos_options(site_root: &str) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("cairn")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+/// Builds the router: the sync WebSocket, the JSON API, the server-rendered
+/// app shell for every app route, and static files for everything else.
+pub fn app(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+
+    Router::new()
+        .route("/sync", get(ws::sync_socket))
+        .merge(api::router())
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,319 @@
+//! Durable storage of plan documents, behind the [`Storage`] trait.
+//!
+//! A document is stored as an optional snapshot (Automerge `save()` output)
+//! plus the changes that arrived after it, one row per change. The document
+//! tasks of the hub append changes as they arrive and compact them into the
+//! snapshot once a document has more than [`COMPACTION_THRESHOLD`] change
+//! rows. The plan index, the fields a list of plans shows, is written in the
+//! same transaction as the changes it reflects. `docs/storage.md` describes
+//! the tables and what is durable when.
+//!
+//! [`SqliteStorage`] is the only backend today. The trait keeps the rest of
+//! the server independent of it, so a PostgreSQL backend can be added beside
+//! it.
+
+mod database_url;
+mod sqlite;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use automerge::{Automerge, Change, ChangeHash, ReadDoc};
+use cairn_plan::{PlanStatus, PlanSummary};
+use cairn_sync::DocumentId;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use database_url::DatabaseUrl;
+pub use sqlite::SqliteStorage;
+
+/// The number of change rows a document may have before the document task
+/// compacts them into the snapshot.
+///
+/// Loading a document parses the snapshot and then every change row on its
+/// own, so more rows make loads slower. Compaction rewrites the whole
+/// document, so a low threshold makes busy documents write much more. 256
+/// rows is a middle ground for plans edited in short bursts; it is a
+/// starting point, not a measured optimum.
+pub const COMPACTION_THRESHOLD: i64 = 256;
+
+/// The error type of every storage operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// `DATABASE_URL` names a database this build cannot use.
+    #[error("DATABASE_URL `{scheme}` is not supported (expected sqlite:// or a file path){hint}")]
+    UnsupportedUrl {
+        /// The scheme of the URL, such as `postgres://`. The rest of the URL
+        /// is left out because it can contain a password.
+        scheme: String,
+        /// Extra advice for a known scheme, starting with `; `, or empty.
+        hint: &'static str,
+    },
+
+    /// `DATABASE_URL` names SQLite but not a usable file.
+    #[error("DATABASE_URL `{url}` is not a usable SQLite database: {reason}")]
+    InvalidSqliteUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it and what to give instead.
+        reason: &'static str,
+    },
+
+    /// The folder for the database file could not be created.
+    #[error("could not create the database folder {}: {source}; create it or point DATABASE_URL elsewhere", path.display())]
+    CreateFolder {
+        /// The folder.
+        path: PathBuf,
+        /// The error from the file system.
+        source: std::io::Error,
+    },
+
+    /// The database returned an error or could not be reached.
+    #[error("database operation failed: {0}")]
+    Database(#[from] sqlx::Error),
+
+    /// The schema migrations could not be applied.
+    #[error("applying the database migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+
+    /// A stored document does not load. Nothing is written over it.
+    #[error("stored document {id} is corrupt: {reason}; restore the database from a backup")]
+    Corrupt {
+        /// The document.
+        id: DocumentId,
+        /// What failed to load.
+        reason: String,
+    },
+
+    /// A row read back does not hold a valid value.
+    #[error("the {table} table holds an invalid row: {reason}; restore the database from a backup")]
+    InvalidRow {
+        /// The table.
+        table: &'static str,
+        /// Which value is invalid.
+        reason: String,
+    },
+
+    /// A document with this id is already stored.
+    #[error("document {id} already exists; create the new plan under a fresh id")]
+    AlreadyExists {
+        /// The document.
+        id: DocumentId,
+    },
+}
+
+/// One change to append: its hash and its raw Automerge encoding.
+#[derive(Clone, Debug)]
+pub struct NewChange {
+    /// The change hash.
+    pub hash: ChangeHash,
+    /// The bytes of `automerge::Change::raw_bytes`.
+    pub bytes: Vec<u8>,
+}
+
+impl From<&Change> for NewChange {
+    fn from(change: &Change) -> Self {
+        Self {
+            hash: change.hash(),
+            bytes: change.raw_bytes().to_vec(),
+        }
+    }
+}
+
+/// One stored change row, as read back.
+#[derive(Clone, Debug)]
+pub struct StoredChange {
+    /// The row's position in arrival order.
+    pub seq: i64,
+    /// The change hash as stored, lowercase hex.
+    pub hash: String,
+    /// The raw Automerge encoding of the change.
+    pub bytes: Vec<u8>,
+}
+
+/// A stored document as read back: the snapshot and the change rows after it.
+#[derive(Clone, Debug)]
+pub struct StoredDocument {
+    /// The document.
+    pub id: DocumentId,
+    /// Automerge `save()` output of every compacted change, if any.
+    pub snapshot: Option<Vec<u8>>,
+    /// The change rows not yet compacted, in `seq` order.
+    pub changes: Vec<StoredChange>,
+}
+
+impl StoredDocument {
+    /// Rebuilds the document from the snapshot and the change rows.
+    ///
+    /// Every row is parsed on its own and checked against its stored hash,
+    /// and the result must have no missing dependencies, so a damaged row
+    /// is reported instead of silently dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`StorageError::Corrupt`] when the snapshot or a row does not parse,
+    /// a row's hash does not match its bytes, or a change depends on one
+    /// that is stored nowhere.
+    pub fn into_automerge(self) -> Result<Automerge, StorageError> {
+        let id = self.id;
+        let corrupt = |reason: String| StorageError::Corrupt { id, reason };
+
+        let mut document = match &self.snapshot {
+            Some(snapshot) => Automerge::load(snapshot)
+                .map_err(|error| corrupt(format!("the snapshot does not load: {error}")))?,
+            None => Automerge::new(),
+        };
+
+        let mut changes = Vec::with_capacity(self.changes.len());
+        for row in self.changes {
+            let change = Change::from_bytes(row.bytes).map_err(|error| {
+                corrupt(format!("change row {} does not parse: {error}", row.seq))
+            })?;
+            let hash = change.hash().to_string();
+            if hash != row.hash {
+                return Err(corrupt(format!(
+                    "change row {} has hash {hash} but is stored as {}",
+                    row.seq, row.hash
+                )));
+            }
+            changes.push(change);
+        }
+
+        document
+            .apply_changes(changes)
+            .map_err(|error| corrupt(format!("applying the change rows failed: {error}")))?;
+
+        let missing = document.get_missing_deps(&[]);
+        if !missing.is_empty() {
+            return Err(corrupt(format!(
+                "{} change(s) depend on changes that are not stored, such as {}",
+                missing.len(),
+                missing[0]
+            )));
+        }
+
+        Ok(document)
+    }
+}
+
+/// What [`Storage::append_changes`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppendOutcome {
+    /// The `seq` of the last change row now stored for the document.
+    pub last_seq: i64,
+    /// The number of change rows the document has after the append.
+    pub change_rows: i64,
+}
+
+impl AppendOutcome {
+    /// Returns whether the document is due for [`Storage::compact`].
+    pub fn needs_compaction(&self) -> bool {
+        self.change_rows > COMPACTION_THRESHOLD
+    }
+}
+
+/// One row of the plan index, as the plan list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanIndexEntry {
+    /// The plan's document id.
+    pub id: DocumentId,
+    pub title: String,
+    pub district: String,
+    pub school: String,
+    pub school_year: String,
+    pub focus_area: String,
+    pub status: PlanStatus,
+    pub goal_count: i64,
+    pub action_count: i64,
+    /// When a change to the plan was last stored.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Durable storage of documents, their changes and the plan index.
+///
+/// Every method that writes does so in one transaction: when it returns
+/// `Ok`, the write is committed, and when it returns an error, none of it
+/// is.
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// Reads a document's snapshot and change rows, or `None` when no
+    /// document with this id is stored.
+    async fn load_document(&self, id: DocumentId) -> Result<Option<StoredDocument>, StorageError>;
+
+    /// Stores a new document whose whole content is `snapshot`, with its
+    /// plan index row.
+    ///
+    /// # Errors
+    ///
+    /// [`StorageError::AlreadyExists`] when the id is taken.
+    async fn create_document(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError>;
+
+    /// Appends changes to a document, creating the document row on its first
+    /// change, and writes `summary` to the plan index, all in one
+    /// transaction. A change whose hash is already stored as a row is
+    /// skipped.
+    async fn append_changes(
+        &self,
+        id: DocumentId,
+        changes: &[NewChange],
+        summary: &PlanSummary,
+    ) -> Result<AppendOutcome, StorageError>;
+
+    /// Replaces the snapshot with `snapshot` and deletes the change rows up to
+    /// and including `through_seq`, in one transaction. `snapshot` must
+    /// contain every change of those rows.
+    async fn compact(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        through_seq: i64,
+    ) -> Result<(), StorageError>;
+
+    /// Lists the plan index, most recently updated first.
+    async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError>;
+
+    /// Runs a trivial query, to check that the database answers.
+    async fn ping(&self) -> Result<(), StorageError>;
+
+    /// Closes the connections after the queries under way finish.
+    async fn close(&self);
+}
+
+/// Opens the database that `DATABASE_URL` names (`None` for the default
+/// file `data/cairn.db`) and applies the migrations.
+///
+/// # Errors
+///
+/// Any [`StorageError`] from parsing the URL, creating the file or
+/// migrating.
+pub async fn open(database_url: Option<&str>) -> Result<Arc<dyn Storage>, StorageError> {
+    let url = DatabaseUrl::parse(database_url)?;
+    match url {
+        DatabaseUrl::Sqlite { path } => {
+            let storage = SqliteStorage::open(&path).await?;
+            Ok(Arc::new(storage))
+        }
+    }
+}
+
+/// The current time in milliseconds since the Unix epoch, as stored in
+/// the timestamp columns.
+fn now_millis() -> i64 {
+    let elapsed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Converts a stored timestamp back to a date and time. Values out of
+/// chrono's range read as the epoch.
+fn from_millis(millis: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}

@@ -1,0 +1,153 @@
+//! Parsing of `DATABASE_URL` into the database to open.
+
+use std::path::PathBuf;
+
+use super::StorageError;
+
+/// The database file used when `DATABASE_URL` is unset, relative to the
+/// current directory.
+pub const DEFAULT_SQLITE_PATH: &str = "data/cairn.db";
+
+/// The database that `DATABASE_URL` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite database file, created with its folder if missing.
+    Sqlite {
+        /// The file, absolute or relative to the current directory.
+        path: PathBuf,
+    },
+}
+
+impl DatabaseUrl {
+    /// Parses the value of `DATABASE_URL`.
+    ///
+    /// - unset or empty: the SQLite file [`DEFAULT_SQLITE_PATH`];
+    /// - `sqlite://PATH` or `sqlite:PATH`: the SQLite file at `PATH`
+    ///   (`sqlite:///abs/cairn.db` is absolute, `sqlite://data/cairn.db`
+    ///   relative);
+    /// - anything without `://`: a SQLite file path.
+    ///
+    /// # Errors
+    ///
+    /// [`StorageError::UnsupportedUrl`] for any other scheme, and
+    /// [`StorageError::InvalidSqliteUrl`] for an in-memory database, query
+    /// options or an empty path.
+    pub fn parse(value: Option<&str>) -> Result<Self, StorageError> {
+        let value = value.map(str::trim).unwrap_or_default();
+        if value.is_empty() {
+            return Ok(Self::Sqlite {
+                path: PathBuf::from(DEFAULT_SQLITE_PATH),
+            });
+        }
+
+        let path = if let Some(rest) = value.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = value.strip_prefix("sqlite:") {
+            rest
+        } else if let Some((scheme, _)) = value.split_once("://") {
+            return Err(unsupported_scheme(scheme));
+        } else {
+            value
+        };
+
+        let invalid = |reason| StorageError::InvalidSqliteUrl {
+            url: value.to_owned(),
+            reason,
+        };
+        if path.is_empty() {
+            return Err(invalid("the path is empty; give a file such as sqlite://data/cairn.db"));
+        }
+        if path == ":memory:" || path.contains("mode=memory") {
+            return Err(invalid(
+                "an in-memory database loses every plan when the server stops; give a file path",
+            ));
+        }
+        if path.contains('?') {
+            return Err(invalid(
+                "options after `?` are not supported; give only the file path",
+            ));
+        }
+
+        Ok(Self::Sqlite {
+            path: PathBuf::from(path),
+        })
+    }
+}
+
+fn unsupported_scheme(scheme: &str) -> StorageError {
+    let hint = match scheme {
+        "postgres" | "postgresql" => "; PostgreSQL support is not built yet",
+        _ => "",
+    };
+    StorageError::UnsupportedUrl {
+        scheme: format!("{scheme}://"),
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_path(value: Option<&str>) -> Option<PathBuf> {
+        match DatabaseUrl::parse(value) {
+            Ok(DatabaseUrl::Sqlite { path }) => Some(path),
+            Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn unset_url_is_the_default_file() {
+        assert_eq!(sqlite_path(None), Some(PathBuf::from(DEFAULT_SQLITE_PATH)));
+    }
+
+    #[test]
+    fn sqlite_scheme_with_slashes_is_a_path() {
+        assert_eq!(
+            sqlite_path(Some("sqlite:///var/lib/cairn.db")),
+            Some(PathBuf::from("/var/lib/cairn.db"))
+        );
+    }
+
+    #[test]
+    fn sqlite_scheme_without_slashes_is_a_path() {
+        assert_eq!(
+            sqlite_path(Some("sqlite:data/x.db")),
+            Some(PathBuf::from("data/x.db"))
+        );
+    }
+
+    #[test]
+    fn plain_path_is_a_sqlite_file() {
+        assert_eq!(
+            sqlite_path(Some("/tmp/cairn.db")),
+            Some(PathBuf::from("/tmp/cairn.db"))
+        );
+    }
+
+    #[test]
+    fn unknown_scheme_names_the_scheme_only() {
+        let message = DatabaseUrl::parse(Some("foo://user:secret@host/db"))
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            message,
+            "DATABASE_URL `foo://` is not supported (expected sqlite:// or a file path)"
+        );
+    }
+
+    #[test]
+    fn postgres_url_hides_the_password() {
+        let message = DatabaseUrl::parse(Some("postgres://user:secret@localhost/test"))
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(!message.contains("secret"), "{message}");
+    }
+
+    #[test]
+    fn in_memory_database_is_rejected() {
+        assert_eq!(sqlite_path(Some("sqlite::memory:")), None);
+    }
+}

@@ -1,0 +1,326 @@
+//! The SQLite backend of [`Storage`], over a `sqlx::SqlitePool`.
+//!
+//! The database runs in WAL mode with `synchronous = FULL`, so a committed
+//! transaction survives a crash of the process and of the machine, and
+//! readers (the plan list, `cairn export`) do not block the writer. Writing
+//! transactions start with `BEGIN IMMEDIATE`, which takes the write lock up
+//! front instead of failing when a read turns into a write.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use cairn_plan::{PlanStatus, PlanSummary};
+use cairn_sync::DocumentId;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use tracing::{info, instrument};
+
+use super::{
+    from_millis, now_millis, AppendOutcome, NewChange, PlanIndexEntry, Storage, StorageError,
+    StoredChange, StoredDocument,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The maximum number of open connections. SQLite has one writer at a
+/// time, so more connections only help concurrent readers.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// How long a statement waits for another connection's write lock before it
+/// fails with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Storage in one SQLite database file.
+#[derive(Clone, Debug)]
+pub struct SqliteStorage {
+    pool: SqlitePool,
+}
+
+impl SqliteStorage {
+    /// Opens (creating it and its folder if missing) the database file at
+    /// `path` and applies the migrations.
+    ///
+    /// # Errors
+    ///
+    /// [`StorageError::CreateFolder`], [`StorageError::Database`] when the
+    /// file cannot be opened, and [`StorageError::Migrate`].
+    #[instrument(skip_all, fields(path = %path.display()))]
+    pub async fn open(path: &Path) -> Result<Self, StorageError> {
+        let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty());
+        if let Some(folder) = folder {
+            tokio::fs::create_dir_all(folder)
+                .await
+                .map_err(|source| StorageError::CreateFolder {
+                    path: folder.to_path_buf(),
+                    source,
+                })?;
+        }
+
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+
+        MIGRATOR.run(&pool).await?;
+        info!("opened the SQLite database and applied its migrations");
+
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for queries outside the [`Storage`] trait.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    async fn load_document(&self, id: DocumentId) -> Result<Option<StoredDocument>, StorageError> {
+        let id_text = id.to_string();
+        let mut connection = self.pool.acquire().await?;
+
+        let snapshot: Option<Option<Vec<u8>>> =
+            sqlx::query_scalar("SELECT snapshot FROM documents WHERE id = ?1")
+                .bind(&id_text)
+                .fetch_optional(&mut *connection)
+                .await?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
+
+        let rows = sqlx::query(
+            "SELECT seq, hash, bytes FROM changes WHERE document_id = ?1 ORDER BY seq",
+        )
+        .bind(&id_text)
+        .fetch_all(&mut *connection)
+        .await?;
+
+        let mut changes = Vec::with_capacity(rows.len());
+        for row in rows {
+            changes.push(StoredChange {
+                seq: row.try_get("seq")?,
+                hash: row.try_get("hash")?,
+                bytes: row.try_get("bytes")?,
+            });
+        }
+
+        Ok(Some(StoredDocument {
+            id,
+            snapshot,
+            changes,
+        }))
+    }
+
+    async fn create_document(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError> {
+        let now = now_millis();
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+
+        let inserted = sqlx::query(
+            "INSERT INTO documents (id, snapshot, last_seq, created_at, updated_at) \
+             VALUES (?1, ?2, 0, ?3, ?3)",
+        )
+        .bind(id.to_string())
+        .bind(snapshot)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                return Err(StorageError::AlreadyExists { id });
+            }
+            Err(error) => return Err(error.into()),
+        }
+
+        upsert_plan_index(&mut transaction, id, summary, now).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn append_changes(
+        &self,
+        id: DocumentId,
+        changes: &[NewChange],
+        summary: &PlanSummary,
+    ) -> Result<AppendOutcome, StorageError> {
+        let id_text = id.to_string();
+        let now = now_millis();
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+
+        sqlx::query(
+            "INSERT INTO documents (id, snapshot, last_seq, created_at, updated_at) \
+             VALUES (?1, NULL, 0, ?2, ?2) \
+             ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
+        )
+        .bind(&id_text)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+
+        let mut last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = ?1")
+            .bind(&id_text)
+            .fetch_one(&mut *transaction)
+            .await?;
+
+        for change in changes {
+            let inserted = sqlx::query(
+                "INSERT INTO changes (document_id, seq, hash, bytes, received_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (document_id, hash) DO NOTHING",
+            )
+            .bind(&id_text)
+            .bind(last_seq + 1)
+            .bind(change.hash.to_string())
+            .bind(&change.bytes)
+            .bind(now)
+            .execute(&mut *transaction)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                last_seq += 1;
+            }
+        }
+
+        sqlx::query("UPDATE documents SET last_seq = ?2 WHERE id = ?1")
+            .bind(&id_text)
+            .bind(last_seq)
+            .execute(&mut *transaction)
+            .await?;
+
+        upsert_plan_index(&mut transaction, id, summary, now).await?;
+
+        let change_rows: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+                .bind(&id_text)
+                .fetch_one(&mut *transaction)
+                .await?;
+
+        transaction.commit().await?;
+
+        Ok(AppendOutcome {
+            last_seq,
+            change_rows,
+        })
+    }
+
+    async fn compact(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        through_seq: i64,
+    ) -> Result<(), StorageError> {
+        let id_text = id.to_string();
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+
+        sqlx::query("UPDATE documents SET snapshot = ?2, updated_at = ?3 WHERE id = ?1")
+            .bind(&id_text)
+            .bind(snapshot)
+            .bind(now_millis())
+            .execute(&mut *transaction)
+            .await?;
+
+        sqlx::query("DELETE FROM changes WHERE document_id = ?1 AND seq <= ?2")
+            .bind(&id_text)
+            .bind(through_seq)
+            .execute(&mut *transaction)
+            .await?;
+
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT document_id, title, district, school, school_year, focus_area, status, \
+                    goal_count, action_count, updated_at \
+             FROM plan_index ORDER BY updated_at DESC, document_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+
+        rows.iter().map(plan_index_entry).collect()
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn upsert_plan_index(
+    transaction: &mut Transaction<'_, Sqlite>,
+    id: DocumentId,
+    summary: &PlanSummary,
+    now: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO plan_index (document_id, title, district, school, school_year, focus_area, \
+                                 status, goal_count, action_count, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+         ON CONFLICT (document_id) DO UPDATE SET \
+             title = excluded.title, district = excluded.district, school = excluded.school, \
+             school_year = excluded.school_year, focus_area = excluded.focus_area, \
+             status = excluded.status, goal_count = excluded.goal_count, \
+             action_count = excluded.action_count, updated_at = excluded.updated_at",
+    )
+    .bind(id.to_string())
+    .bind(&summary.title)
+    .bind(&summary.district)
+    .bind(&summary.school)
+    .bind(&summary.school_year)
+    .bind(&summary.focus_area)
+    .bind(summary.status.as_str())
+    .bind(i64::try_from(summary.goal_count).unwrap_or(i64::MAX))
+    .bind(i64::try_from(summary.action_count).unwrap_or(i64::MAX))
+    .bind(now)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
+}
+
+fn plan_index_entry(row: &SqliteRow) -> Result<PlanIndexEntry, StorageError> {
+    let invalid = |reason: String| StorageError::InvalidRow {
+        table: "plan_index",
+        reason,
+    };
+
+    let id: String = row.try_get("document_id")?;
+    let id = DocumentId::from_str(&id).map_err(|error| invalid(error.to_string()))?;
+    let status: String = row.try_get("status")?;
+    let status = PlanStatus::from_str(&status)
+        .map_err(|error| invalid(format!("plan {id}: {error}")))?;
+
+    Ok(PlanIndexEntry {
+        id,
+        title: row.try_get("title")?,
+        district: row.try_get("district")?,
+        school: row.try_get("school")?,
+        school_year: row.try_get("school_year")?,
+        focus_area: row.try_get("focus_area")?,
+        status,
+        goal_count: row.try_get("goal_count")?,
+        action_count: row.try_get("action_count")?,
+        updated_at: from_millis(row.try_get("updated_at")?),
+    })
+}
