@@ -1,1 +1,25 @@
-//! placeholder
+//! Cairn's user interface: Leptos components and routes.
+//!
+//! The server renders only the HTML shell. Every plan view renders in the
+//! browser from the plan's Automerge document, so a page never depends on
+//! plan data the server would have to fetch. Code that only makes sense in a
+//! browser (the document store, the WebSocket client) sits behind the
+//! `hydrate` feature.
+
+pub mod app;
+#[cfg(feature = "hydrate")]
+pub mod browser;
+pub mod components;
+pub mod labels;
+pub mod routes;
+pub mod workspace;
+
+pub use app::{shell, App};
+
+/// Entry point of the WASM bundle: hydrates the server-rendered shell.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,453 @@
+//! The browser side of the workspace: the replicas, the store and the
+//! WebSocket connection of one tab.
+//!
+//! Every step of an edit happens in this order: the edit is committed to the
+//! Automerge replica, the replica is written to the device's store, and the
+//! sync message that carries it is sent if the socket is open. The tab keeps
+//! one WebSocket for all its plans; when it closes, the tab reconnects with
+//! exponential backoff and jitter, at once when the browser reports it is
+//! online again, and never while the browser reports it is offline.
+//!
+//! Callbacks from the browser share the state through `Rc<RefCell<_>>`.
+//! Each callback releases its borrow before it writes a signal, because a
+//! signal write can run views that read the state again.
+
+pub mod http;
+pub mod store;
+mod timers;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use automerge::ActorId;
+use cairn_plan::{Plan, PlanDocument, PlanError};
+use cairn_sync::{decode, encode, ClientEvent, ClientSession, DocumentId, Message};
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use self::store::{DocStore, LocalStorageStore};
+use crate::workspace::{ConnectionState, LocalPlanEntry, PlanSyncState};
+
+/// The first reconnect delay, in milliseconds; each failed attempt doubles
+/// it up to [`MAX_RECONNECT_DELAY_MS`].
+const FIRST_RECONNECT_DELAY_MS: f64 = 500.0;
+
+/// The longest wait between two reconnect attempts, in milliseconds.
+const MAX_RECONNECT_DELAY_MS: f64 = 30_000.0;
+
+/// How often open plans are checked for a sync reply that never came, in
+/// milliseconds.
+const TICK_INTERVAL_MS: u32 = 1_000;
+
+/// The signals the browser state writes to.
+#[derive(Clone, Copy)]
+pub struct Signals {
+    pub revision: RwSignal<u64>,
+    pub connection: RwSignal<ConnectionState>,
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Signals {
+    fn bump(&self) {
+        self.revision.update(|revision| *revision += 1);
+    }
+}
+
+/// A handle on the tab's browser state; clones share it.
+#[derive(Clone)]
+pub struct BrowserHandle {
+    state: SendWrapper<Rc<RefCell<BrowserState>>>,
+    signals: Signals,
+}
+
+struct Socket {
+    socket: WebSocket,
+    // The callbacks live as long as the socket that calls them.
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+struct BrowserState {
+    store: LocalStorageStore,
+    plans: HashMap<DocumentId, PlanDocument>,
+    session: ClientSession,
+    socket: Option<Socket>,
+    /// Reconnect attempts since the last successful connection.
+    attempts: u32,
+    started: bool,
+    /// This tab's actor id. Two tabs of one browser use different ones, so
+    /// their changes never collide.
+    actor: ActorId,
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn browser_is_online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
+}
+
+fn sync_url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}/sync", location.host().ok()?))
+}
+
+impl BrowserHandle {
+    pub fn new(signals: Signals) -> Self {
+        let state = BrowserState {
+            store: LocalStorageStore,
+            plans: HashMap::new(),
+            session: ClientSession::new(),
+            socket: None,
+            attempts: 0,
+            started: false,
+            actor: ActorId::random(),
+        };
+        Self {
+            state: SendWrapper::new(Rc::new(RefCell::new(state))),
+            signals,
+        }
+    }
+
+    pub fn start(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.started {
+                return;
+            }
+            state.started = true;
+        }
+
+        let online = self.clone();
+        timers::on_window_event("online", move || online.connect());
+        let offline = self.clone();
+        timers::on_window_event("offline", move || offline.go_offline());
+        let ticking = self.clone();
+        timers::every(TICK_INTERVAL_MS, move || ticking.tick());
+
+        self.signals.bump();
+        self.connect();
+    }
+
+    pub fn open_plan(&self, id: DocumentId) {
+        let outgoing = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            if !state.plans.contains_key(&id) {
+                let (plan, problem) = load_plan(&state.store, &id);
+                if let Some(problem) = problem {
+                    self.signals.notice.set(Some(problem));
+                }
+                let mut plan = plan;
+                plan.set_actor(state.actor.clone());
+                let acked = state.store.load_acked_heads(&id);
+                state.session.restore_acked_heads(id, acked);
+                state.plans.insert(id, plan);
+            }
+            let plan = &state.plans[&id];
+            state.session.open(id, plan.automerge(), now_ms())
+        };
+        self.send(outgoing);
+        self.signals.bump();
+    }
+
+    pub fn close_plan(&self, id: DocumentId) {
+        let outgoing = self.state.borrow_mut().session.close(id);
+        self.send(outgoing);
+    }
+
+    pub fn plan(&self, id: DocumentId) -> Option<Plan> {
+        let state = self.state.borrow();
+        let plan = state.plans.get(&id)?;
+        plan.is_initialized().then(|| plan.snapshot())
+    }
+
+    pub fn sync_state(&self, id: DocumentId) -> PlanSyncState {
+        let state = self.state.borrow();
+        match state.plans.get(&id) {
+            Some(plan) => PlanSyncState::Known(state.session.status(&id, plan.automerge())),
+            None => PlanSyncState::Loading,
+        }
+    }
+
+    pub fn local_plans(&self) -> Vec<LocalPlanEntry> {
+        self.state.borrow().store.list()
+    }
+
+    pub fn create_plan(&self) -> Option<DocumentId> {
+        let id = DocumentId::new_random();
+        {
+            let mut state = self.state.borrow_mut();
+            let mut plan = PlanDocument::create();
+            plan.set_actor(state.actor.clone());
+            if let Err(error) = plan.set_title("Untitled plan") {
+                self.signals.notice.set(Some(error.to_string()));
+                return None;
+            }
+            state.plans.insert(id, plan);
+        }
+        self.persist(id);
+        self.open_plan(id);
+        Some(id)
+    }
+
+    pub fn edit(&self, id: DocumentId, edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>) {
+        let result = {
+            let mut state = self.state.borrow_mut();
+            match state.plans.get_mut(&id) {
+                Some(plan) => edit(plan),
+                None => return,
+            }
+        };
+        if let Err(error) = result {
+            self.signals.notice.set(Some(error.to_string()));
+            return;
+        }
+
+        self.persist(id);
+
+        let outgoing = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            let plan = &state.plans[&id];
+            state.session.local_change(id, plan.automerge(), now_ms())
+        };
+        self.send(outgoing);
+        self.signals.bump();
+    }
+
+    /// Writes a plan and its list entry to the device's store.
+    fn persist(&self, id: DocumentId) {
+        let result = {
+            let state = self.state.borrow();
+            let Some(plan) = state.plans.get(&id) else {
+                return;
+            };
+            let snapshot = plan.snapshot();
+            let entry = LocalPlanEntry {
+                id,
+                title: snapshot.title,
+                school: snapshot.school,
+                school_year: snapshot.school_year,
+            };
+            state
+                .store
+                .save(&id, &plan.save())
+                .and_then(|()| state.store.save_entry(entry))
+        };
+        if let Err(error) = result {
+            leptos::logging::warn!("storing plan {id} on this device failed: {error}");
+            self.signals.notice.set(Some(error.to_string()));
+        }
+    }
+
+    fn connect(&self) {
+        if !browser_is_online() {
+            self.signals.connection.set(ConnectionState::Offline);
+            return;
+        }
+        if self.state.borrow().socket.is_some() {
+            return;
+        }
+        let Some(url) = sync_url() else {
+            return;
+        };
+        let socket = match WebSocket::new(&url) {
+            Ok(socket) => socket,
+            Err(error) => {
+                leptos::logging::warn!("opening the sync connection failed: {error:?}");
+                self.schedule_reconnect();
+                return;
+            }
+        };
+        socket.set_binary_type(BinaryType::Arraybuffer);
+
+        let opened = self.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || opened.on_open());
+        let receiver = self.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| receiver.on_message(event));
+        let closed = self.clone();
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| closed.on_close());
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+
+        self.state.borrow_mut().socket = Some(Socket {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        });
+        self.signals.connection.set(ConnectionState::Connecting);
+    }
+
+    fn on_open(&self) {
+        let outgoing = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            state.attempts = 0;
+            let now = now_ms();
+            let mut outgoing = Vec::new();
+            for id in state.session.connected() {
+                if let Some(plan) = state.plans.get(&id) {
+                    outgoing.extend(state.session.resume(id, plan.automerge(), now));
+                }
+            }
+            outgoing
+        };
+        self.send(outgoing);
+        self.signals.connection.set(ConnectionState::Online);
+        self.signals.bump();
+    }
+
+    fn on_message(&self, event: MessageEvent) {
+        let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
+            leptos::logging::warn!("the server sent a text frame; the sync protocol uses binary frames");
+            return;
+        };
+        let frame = js_sys::Uint8Array::new(&buffer).to_vec();
+        let message = match decode(&frame) {
+            Ok(message) => message,
+            Err(error) => {
+                leptos::logging::warn!("a frame from the server was rejected: {error}");
+                return;
+            }
+        };
+
+        let received = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            let doc = message
+                .document_id()
+                .copied()
+                .and_then(|id| state.plans.get_mut(&id))
+                .map(PlanDocument::automerge_mut);
+            state.session.receive(message, doc, now_ms())
+        };
+        let received = match received {
+            Ok(received) => received,
+            Err(error) => {
+                leptos::logging::warn!("a sync message from the server was rejected: {error}");
+                self.signals.notice.set(Some(error.to_string()));
+                return;
+            }
+        };
+
+        for event in received.events {
+            self.handle_event(event);
+        }
+        self.send(received.outgoing);
+        self.signals.bump();
+    }
+
+    fn handle_event(&self, event: ClientEvent) {
+        match event {
+            ClientEvent::DocumentChanged { doc, .. } => self.persist(doc),
+            ClientEvent::AckedHeadsChanged { doc, heads } => {
+                let result = self.state.borrow().store.save_acked_heads(&doc, &heads);
+                if let Err(error) = result {
+                    self.signals.notice.set(Some(error.to_string()));
+                }
+            }
+            ClientEvent::ServerError { doc, code, message } => {
+                leptos::logging::warn!("the server reported {code:?} for {doc:?}: {message}");
+                self.signals.notice.set(Some(message));
+            }
+            ClientEvent::Ephemeral { .. } => {}
+        }
+    }
+
+    fn on_close(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.socket = None;
+            state.session.disconnected();
+        }
+        self.signals.connection.set(ConnectionState::Offline);
+        self.signals.bump();
+        self.schedule_reconnect();
+    }
+
+    /// Closes the socket when the browser reports it is offline, so the
+    /// status is honest at once instead of after a long TCP timeout.
+    fn go_offline(&self) {
+        let socket = self.state.borrow_mut().socket.take();
+        if let Some(socket) = socket {
+            socket.socket.set_onclose(None);
+            let _ = socket.socket.close();
+        }
+        self.state.borrow_mut().session.disconnected();
+        self.signals.connection.set(ConnectionState::Offline);
+        self.signals.bump();
+    }
+
+    fn schedule_reconnect(&self) {
+        if !browser_is_online() {
+            return;
+        }
+        let attempts = {
+            let mut state = self.state.borrow_mut();
+            state.attempts = state.attempts.saturating_add(1);
+            state.attempts
+        };
+        let ceiling = (FIRST_RECONNECT_DELAY_MS * 2f64.powi(attempts.min(16) as i32 - 1)).min(MAX_RECONNECT_DELAY_MS);
+        // Full jitter spreads the reconnects of many tabs after a server
+        // restart.
+        let delay = ceiling / 2.0 + js_sys::Math::random() * ceiling / 2.0;
+        let handle = self.clone();
+        timers::after(delay as u32, move || handle.connect());
+    }
+
+    fn tick(&self) {
+        let outgoing = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            let now = now_ms();
+            let mut outgoing = Vec::new();
+            for (id, plan) in &state.plans {
+                outgoing.extend(state.session.tick(*id, plan.automerge(), now));
+            }
+            outgoing
+        };
+        self.send(outgoing);
+    }
+
+    fn send(&self, messages: Vec<Message>) {
+        if messages.is_empty() {
+            return;
+        }
+        let state = self.state.borrow();
+        let Some(socket) = state.socket.as_ref() else {
+            return;
+        };
+        if socket.socket.ready_state() != WebSocket::OPEN {
+            return;
+        }
+        for message in messages {
+            if let Err(error) = socket.socket.send_with_u8_array(&encode(&message)) {
+                leptos::logging::warn!("sending a sync message failed: {error:?}");
+            }
+        }
+    }
+}
+
+/// Loads a plan from the store, or starts an empty replica that waits for
+/// the server. Returns a problem to show when the stored copy is unreadable:
+/// the replica then starts empty and the server's copy replaces it.
+fn load_plan(store: &impl DocStore, id: &DocumentId) -> (PlanDocument, Option<String>) {
+    match store.load(id) {
+        Ok(Some(bytes)) => match PlanDocument::load(&bytes) {
+            Ok(plan) => (plan, None),
+            Err(error) => (PlanDocument::empty(), Some(format!("the copy of plan {id} on this device is unreadable: {error}"))),
+        },
+        Ok(None) => (PlanDocument::empty(), None),
+        Err(error) => (PlanDocument::empty(), Some(error.to_string())),
+    }
+}

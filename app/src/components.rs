@@ -1,0 +1,4 @@
+//! Small components shared by the pages.
+
+pub mod fields;
+pub mod sync_status;

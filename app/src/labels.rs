@@ -1,0 +1,89 @@
+//! The words the interface shows for the plan's kinds and statuses, paired
+//! with the values stored in the document.
+
+use cairn_plan::{ActionKind, ActionStatus, CheckInKind, Direction, PlanStatus, ResourceKind, SupportType};
+
+/// Plan statuses: stored value and label.
+pub const PLAN_STATUSES: &[(&str, &str)] = &[
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("returned", "Returned"),
+    ("approved", "Approved"),
+    ("active", "Active"),
+    ("closed", "Closed"),
+];
+
+/// Action kinds: stored value and label.
+pub const ACTION_KINDS: &[(&str, &str)] = &[("primary", "Primary action"), ("support", "Support structure")];
+
+/// Support structure types, with an empty choice for primary actions.
+pub const SUPPORT_TYPES: &[(&str, &str)] = &[
+    ("", "Not a support structure"),
+    ("training", "Training or professional development"),
+    ("tool", "Tool"),
+    ("procedure_audit", "Procedure audit"),
+    ("other", "Other"),
+];
+
+/// Action statuses: stored value and label.
+pub const ACTION_STATUSES: &[(&str, &str)] = &[
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("completed", "Completed"),
+    ("on_hold", "On hold"),
+];
+
+/// Goal directions, with an empty choice for "not set".
+pub const DIRECTIONS: &[(&str, &str)] = &[("", "Not set"), ("increase", "Increase"), ("decrease", "Decrease")];
+
+fn label_of(table: &[(&'static str, &'static str)], stored: &str) -> &'static str {
+    table
+        .iter()
+        .find(|(value, _)| *value == stored)
+        .map(|(_, label)| *label)
+        .unwrap_or("Unknown")
+}
+
+/// The label of a plan status.
+pub fn plan_status(status: PlanStatus) -> &'static str {
+    label_of(PLAN_STATUSES, status.as_str())
+}
+
+/// The label of an action kind.
+pub fn action_kind(kind: ActionKind) -> &'static str {
+    label_of(ACTION_KINDS, kind.as_str())
+}
+
+/// The label of a support structure type.
+pub fn support_type(kind: SupportType) -> &'static str {
+    label_of(SUPPORT_TYPES, kind.as_str())
+}
+
+/// The label of an action status.
+pub fn action_status(status: ActionStatus) -> &'static str {
+    label_of(ACTION_STATUSES, status.as_str())
+}
+
+/// The label of a goal direction.
+pub fn direction(direction: Direction) -> &'static str {
+    label_of(DIRECTIONS, direction.as_str())
+}
+
+/// The label of a resource kind.
+pub fn resource_kind(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::StaffRole => "Staff role",
+        ResourceKind::Budget => "Budget",
+        ResourceKind::ProtectedTime => "Protected time",
+        ResourceKind::CoachOrMentor => "Coach or mentor",
+        ResourceKind::Material => "Material",
+    }
+}
+
+/// The label of a check-in kind.
+pub fn check_in_kind(kind: CheckInKind) -> &'static str {
+    match kind {
+        CheckInKind::CheckIn => "Check-in",
+        CheckInKind::PulseCheck => "Pulse check",
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per page.
+
+pub mod plan_list;
+pub mod plan_page;

@@ -1,0 +1,204 @@
+//! The list of plans: the server's plan index merged with the plans stored
+//! on this device, so the list still works offline.
+
+use cairn_sync::DocumentId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use serde::Deserialize;
+
+use crate::workspace::use_workspace;
+
+/// One row of the plan list.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PlanListItem {
+    /// The plan's document.
+    pub id: DocumentId,
+    /// The plan's title.
+    #[serde(default)]
+    pub title: String,
+    /// The school, empty for a district plan.
+    #[serde(default)]
+    pub school: String,
+    /// The district.
+    #[serde(default)]
+    pub district: String,
+    /// The school year, such as `2026-27`.
+    #[serde(default)]
+    pub school_year: String,
+}
+
+/// What the server's plan index returned, or why it could not.
+#[derive(Clone, Debug, PartialEq)]
+enum ServerList {
+    Loading,
+    Loaded(Vec<PlanListItem>),
+    Unavailable(String),
+}
+
+/// The page at `/`.
+#[component]
+pub fn PlanListPage() -> impl IntoView {
+    let workspace = use_workspace();
+    let server_list = RwSignal::new(ServerList::Loading);
+    let import_result = RwSignal::new(None::<String>);
+
+    Effect::new(move |_| load_server_list(server_list));
+
+    let rows = Memo::new(move |_| {
+        let local = workspace.local_plans();
+        let mut rows: Vec<(PlanListItem, bool)> = match server_list.get() {
+            ServerList::Loaded(items) => items.into_iter().map(|item| (item, false)).collect(),
+            _ => Vec::new(),
+        };
+        for entry in local {
+            match rows.iter_mut().find(|(item, _)| item.id == entry.id) {
+                Some((_, on_device)) => *on_device = true,
+                None => rows.push((
+                    PlanListItem {
+                        id: entry.id,
+                        title: entry.title,
+                        school: entry.school,
+                        district: String::new(),
+                        school_year: entry.school_year,
+                    },
+                    true,
+                )),
+            }
+        }
+        rows
+    });
+
+    let navigate = use_navigate();
+    let new_plan = move |_| {
+        if let Some(id) = workspace.create_plan() {
+            navigate(&format!("/plans/{id}"), Default::default());
+        }
+    };
+
+    view! {
+        <section class="plan-list">
+            <div class="page-heading">
+                <h1>"Action plans"</h1>
+                <button type="button" class="primary" on:click=new_plan data-testid="new-plan">
+                    "New plan"
+                </button>
+                <ImportButton import_result/>
+            </div>
+            {move || import_result.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            {move || match server_list.get() {
+                ServerList::Unavailable(reason) => Some(view! {
+                    <p class="notice" role="status">
+                        "The server's plan list is unavailable (" {reason} "). Showing the plans stored on this device."
+                    </p>
+                }),
+                _ => None,
+            }}
+            <table class="plans" data-testid="plan-list">
+                <thead>
+                    <tr>
+                        <th scope="col">"Plan"</th>
+                        <th scope="col">"School or district"</th>
+                        <th scope="col">"School year"</th>
+                        <th scope="col">"On this device"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|(item, on_device)| (item.id, item.title.clone(), *on_device) let:row>
+                        <PlanRow item=row.0 on_device=row.1/>
+                    </For>
+                </tbody>
+            </table>
+            <Show when=move || rows.with(Vec::is_empty) && server_list.get() != ServerList::Loading>
+                <p>"No plans yet. Create one or import a spreadsheet."</p>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn PlanRow(item: PlanListItem, on_device: bool) -> impl IntoView {
+    let href = format!("/plans/{}", item.id);
+    let title = if item.title.is_empty() { "Untitled plan".to_owned() } else { item.title };
+    let place = if item.school.is_empty() { item.district } else { item.school };
+
+    view! {
+        <tr>
+            <td>
+                <a href=href>{title}</a>
+            </td>
+            <td>{place}</td>
+            <td>{item.school_year}</td>
+            <td>{if on_device { "Yes" } else { "" }}</td>
+        </tr>
+    }
+}
+
+/// Imports a CSV plan through the server and opens it.
+#[component]
+fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let navigate = use_navigate();
+    let on_change = move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+
+            let Some(input) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                match import_file(file).await {
+                    Ok(id) => navigate(&format!("/plans/{id}"), Default::default()),
+                    Err(message) => import_result.set(Some(message)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, import_result);
+    };
+
+    view! {
+        <label class="button">
+            "Import CSV"
+            <input type="file" accept=".csv,text/csv" class="visually-hidden" on:change=on_change data-testid="import-csv"/>
+        </label>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn import_file(file: web_sys::File) -> Result<DocumentId, String> {
+    #[derive(Deserialize)]
+    struct Imported {
+        id: DocumentId,
+    }
+
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|value| value.as_string())
+        .ok_or_else(|| format!("the file {} could not be read", file.name()))?;
+    let imported: Imported = crate::browser::http::request_json("POST", "/api/plans/import", Some(text))
+        .await
+        .map_err(|error| format!("Import failed: {error}"))?;
+    Ok(imported.id)
+}
+
+fn load_server_list(server_list: RwSignal<ServerList>) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let result = crate::browser::http::request_json::<Vec<PlanListItem>>("GET", "/api/plans", None).await;
+        server_list.set(match result {
+            Ok(items) => ServerList::Loaded(items),
+            Err(error) => ServerList::Unavailable(error.to_string()),
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = server_list;
+}

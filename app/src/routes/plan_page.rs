@@ -1,0 +1,111 @@
+//! One plan, every section of it.
+//!
+//! The page opens the plan in the workspace (from this device's store, or
+//! as an empty replica that fills in from the server) and renders each
+//! section from the plan's current snapshot. Edits go through
+//! [`crate::workspace::Workspace::edit`].
+
+mod actions;
+mod goals;
+mod header;
+mod monitoring;
+mod root_causes;
+
+use cairn_plan::Plan;
+use cairn_sync::DocumentId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::sync_status::SyncStatusBadge;
+use crate::workspace::{use_workspace, ConnectionState};
+
+/// The plan being shown, shared by the sections of the page.
+#[derive(Clone, Copy)]
+pub struct PlanContext {
+    /// The plan's document.
+    pub id: DocumentId,
+    /// The plan's current snapshot; `None` until it is loaded.
+    pub plan: Memo<Option<Plan>>,
+}
+
+/// The page at `/plans/:id`.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<DocumentId>().ok()));
+
+    move || match plan_id.get() {
+        Some(id) => view! { <PlanView id/> }.into_any(),
+        None => view! {
+            <p class="notice" role="alert">"This address names no plan. Plan addresses look like /plans/ followed by a plan id."</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn PlanView(id: DocumentId) -> impl IntoView {
+    let workspace = use_workspace();
+
+    Effect::new(move |_| workspace.open_plan(id));
+    on_cleanup(move || workspace.close_plan(id));
+
+    let plan = Memo::new(move |_| workspace.plan(id));
+    provide_context(PlanContext { id, plan });
+
+    let waiting_message = move || {
+        if workspace.connection() == ConnectionState::Offline {
+            "This plan is not stored on this device. It opens when the connection to the server returns."
+        } else {
+            "Loading the plan…"
+        }
+    };
+
+    view! {
+        <article class="plan" data-plan-id=id.to_string()>
+            <SyncStatusBadge plan=id/>
+            <Show
+                when=move || plan.with(Option::is_some)
+                fallback=move || view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }
+            >
+                <header::PlanHeader/>
+                <root_causes::RootCauses/>
+                <goals::Goals/>
+                <actions::Actions/>
+                <monitoring::Resources/>
+                <monitoring::Milestones/>
+                <monitoring::Measurements/>
+                <monitoring::CheckIns/>
+            </Show>
+        </article>
+    }
+}
+
+/// The plan context provided by the plan page.
+///
+/// # Panics
+///
+/// Panics outside a plan page, which always provides it.
+pub fn use_plan() -> PlanContext {
+    expect_context::<PlanContext>()
+}
+
+/// Formats an optional date for a date input.
+pub fn date_text(date: Option<chrono::NaiveDate>) -> String {
+    date.map(|date| date.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// Parses a date input's value; an empty input clears the date.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// Formats an optional number for a number input.
+pub fn number_text(value: Option<f64>) -> String {
+    value.map(|value| value.to_string()).unwrap_or_default()
+}
+
+/// Parses a number input's value; an empty input clears the number.
+pub fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse().ok()
+}

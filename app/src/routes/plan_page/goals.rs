@@ -1,0 +1,138 @@
+//! SMART goals: measure, baseline, target, direction, and the root causes
+//! each goal answers.
+
+use cairn_plan::{Collection, Direction, EntityId, Goal};
+use leptos::prelude::*;
+
+use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::labels;
+use crate::workspace::use_workspace;
+
+#[component]
+pub fn Goals() -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let ids = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.goals.iter().map(|goal| goal.id.clone())).collect::<Vec<_>>())
+    });
+
+    let add = move |_| {
+        let last = ids.get_untracked().last().cloned();
+        workspace.edit(context.id, |doc| doc.insert_goal(&Goal::new(""), last.as_ref()).map(|_| ()));
+    };
+
+    view! {
+        <section class="plan-section" aria-labelledby="goals-heading" data-testid="goals">
+            <h2 id="goals-heading">"SMART goals"</h2>
+            <ol class="entities">
+                <For each=move || ids.get() key=|id| id.clone() let:id>
+                    <GoalRow id/>
+                </For>
+            </ol>
+            <button type="button" on:click=add data-testid="add-goal">"Add SMART goal"</button>
+        </section>
+    }
+}
+
+#[component]
+fn GoalRow(id: EntityId) -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let key = id.clone();
+    let goal = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.goals.iter().find(|goal| goal.id == key).cloned())));
+
+    let field = move |read: fn(&Goal) -> String| Signal::derive(move || goal.with(|goal| goal.as_ref().map(read).unwrap_or_default()));
+    let write = move |apply: fn(&mut Goal, String)| {
+        Callback::new(move |value: String| {
+            let Some(mut goal) = goal.get_untracked() else {
+                return;
+            };
+            apply(&mut goal, value);
+            workspace.edit(context.id, |doc| doc.update_goal(&goal));
+        })
+    };
+
+        let toggle_root_cause = Callback::new(move |(root_cause, linked): (EntityId, bool)| {
+        let Some(mut goal) = goal.get_untracked() else {
+            return;
+        };
+        goal.root_cause_ids.retain(|id| *id != root_cause);
+        if linked {
+            goal.root_cause_ids.push(root_cause);
+        }
+        workspace.edit(context.id, |doc| doc.update_goal(&goal));
+    });
+    let root_causes = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.root_causes.iter().map(|cause| (cause.id.clone(), cause.statement.clone()))).collect::<Vec<_>>())
+    });
+
+    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Goals, &id));
+
+    view! {
+        <li class="entity" data-testid="goal">
+            <TextField label="Goal statement" value=field(|goal| goal.statement.clone()) on_input=write(|goal, value| goal.statement = value) multiline=true test_id="goal-statement"/>
+            <div class="field-grid">
+                <TextField label="Measure" value=field(|goal| goal.measure.clone()) on_input=write(|goal, value| goal.measure = value) test_id="goal-measure"/>
+                <TextField label="Unit" value=field(|goal| goal.unit.clone()) on_input=write(|goal, value| goal.unit = value) test_id="goal-unit"/>
+                <ValueField label="Baseline value" kind="number" value=field(|goal| number_text(goal.baseline_value)) on_change=write(|goal, value| goal.baseline_value = parse_number(&value)) test_id="goal-baseline-value"/>
+                <ValueField label="Baseline date" kind="date" value=field(|goal| date_text(goal.baseline_date)) on_change=write(|goal, value| goal.baseline_date = parse_date(&value)) test_id="goal-baseline-date"/>
+                <ValueField label="Target value" kind="number" value=field(|goal| number_text(goal.target_value)) on_change=write(|goal, value| goal.target_value = parse_number(&value)) test_id="goal-target-value"/>
+                <ValueField label="Target date" kind="date" value=field(|goal| date_text(goal.target_date)) on_change=write(|goal, value| goal.target_date = parse_date(&value)) test_id="goal-target-date"/>
+                <SelectField
+                    label="Direction"
+                    options=labels::DIRECTIONS.to_vec()
+                    value=field(|goal| goal.direction.map(Direction::as_str).unwrap_or_default().to_owned())
+                    on_change=write(|goal, value| goal.direction = value.parse().ok())
+                    test_id="goal-direction"
+                />
+            </div>
+            <fieldset class="links">
+                <legend>"Root causes this goal answers"</legend>
+                <For each=move || root_causes.get() key=|(id, statement)| (id.clone(), statement.clone()) let:root_cause>
+                    <LinkCheckbox
+                        target=root_cause.0.clone()
+                        label=root_cause.1.clone()
+                        checked=Signal::derive({
+                            let target = root_cause.0.clone();
+                            move || goal.with(|goal| goal.as_ref().is_some_and(|goal| goal.root_cause_ids.contains(&target)))
+                        })
+                        on_toggle=toggle_root_cause
+                    />
+                </For>
+            </fieldset>
+            <button type="button" class="remove" on:click=remove data-testid="remove-goal">"Remove goal"</button>
+        </li>
+    }
+}
+
+/// A checkbox that links an entity to another one, labelled with the
+/// other one's text.
+#[component]
+pub fn LinkCheckbox(
+    /// The entity the checkbox links to.
+    target: EntityId,
+    /// Its text.
+    label: String,
+    /// Whether the link exists.
+    #[prop(into)]
+    checked: Signal<bool>,
+    /// Called with the target and whether it is now linked.
+    on_toggle: Callback<(EntityId, bool)>,
+) -> impl IntoView {
+    let label = if label.trim().is_empty() { "(no text yet)".to_owned() } else { label };
+    view! {
+        <label class="link">
+            <input
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change=move |event| on_toggle.run((target.clone(), event_target_checked(&event)))
+            />
+            <span>{label}</span>
+        </label>
+    }
+}

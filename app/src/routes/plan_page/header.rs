@@ -1,0 +1,59 @@
+//! The plan's own fields: title, district, school, school year, focus area,
+//! team and status.
+
+use cairn_plan::{PlanDocument, PlanError, PlanStatus};
+use leptos::prelude::*;
+
+use super::use_plan;
+use crate::components::fields::{SelectField, TextField};
+use crate::labels;
+use crate::workspace::use_workspace;
+
+#[component]
+pub fn PlanHeader() -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+
+    let text = move |read: fn(&cairn_plan::Plan) -> String| {
+        Signal::derive(move || context.plan.with(|plan| plan.as_ref().map(read).unwrap_or_default()))
+    };
+    let write = move |apply: fn(&mut PlanDocument, &str) -> Result<(), PlanError>| {
+        Callback::new(move |value: String| workspace.edit(context.id, |doc| apply(doc, &value)))
+    };
+
+    let set_status = Callback::new(move |value: String| {
+        if let Ok(status) = value.parse::<PlanStatus>() {
+            workspace.edit(context.id, |doc| doc.set_status(status));
+        }
+    });
+
+    view! {
+        <section class="plan-header" aria-labelledby="plan-title-heading">
+            <h1 id="plan-title-heading" data-testid="plan-title-heading">
+                {move || {
+                    let title = text(|plan| plan.title.clone()).get();
+                    if title.trim().is_empty() { "Untitled plan".to_owned() } else { title }
+                }}
+            </h1>
+            <div class="field-grid">
+                <TextField label="Title" value=text(|plan| plan.title.clone()) on_input=write(PlanDocument::set_title) test_id="plan-title"/>
+                <TextField label="District" value=text(|plan| plan.district.clone()) on_input=write(PlanDocument::set_district) test_id="plan-district"/>
+                <TextField label="School" value=text(|plan| plan.school.clone()) on_input=write(PlanDocument::set_school) test_id="plan-school"/>
+                <TextField label="School year" value=text(|plan| plan.school_year.clone()) on_input=write(PlanDocument::set_school_year) test_id="plan-school-year"/>
+                <TextField label="Focus area" value=text(|plan| plan.focus_area.clone()) on_input=write(PlanDocument::set_focus_area) test_id="plan-focus-area"/>
+                <SelectField
+                    label="Status"
+                    options=labels::PLAN_STATUSES.to_vec()
+                    value=text(|plan| plan.status.as_str().to_owned())
+                    on_change=set_status
+                    test_id="plan-status"
+                />
+            </div>
+            <TextField label="Team" value=text(|plan| plan.team.clone()) on_input=write(PlanDocument::set_team) multiline=true test_id="plan-team"/>
+            {move || {
+                let schools = context.plan.with(|plan| plan.as_ref().map(|plan| plan.participating_schools.join(", ")).unwrap_or_default());
+                (!schools.is_empty()).then(|| view! { <p class="schools">"Schools: " {schools}</p> })
+            }}
+        </section>
+    }
+}
