@@ -1,0 +1,369 @@
+//! The sync hub over real WebSockets: convergence, persist before
+//! acknowledge, rejected frames, storage failures and compaction.
+
+#[path = "support/client.rs"]
+mod client;
+#[path = "support/server.rs"]
+mod server;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use cairn_plan::{PlanDocument, PlanSummary};
+use cairn_server::storage::{
+    AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError,
+    StoredDocument, COMPACTION_THRESHOLD,
+};
+use cairn_sync::{DocumentId, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+use client::{Received, SyncClient};
+use server::{database_path, TestServer};
+
+/// Counts the stored change rows of `doc` with `hash`.
+async fn change_rows_with_hash(server: &TestServer, doc: DocumentId, hash: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1 AND hash = ?2")
+        .bind(doc.to_string())
+        .bind(hash)
+        .fetch_one(server.pool())
+        .await
+        .expect("the changes table can be read")
+}
+
+/// Checks that the connection still opens, edits and saves a document.
+async fn assert_connection_still_syncs(client: &mut SyncClient) {
+    let doc = DocumentId::new_random();
+    client.open(doc, PlanDocument::create()).await;
+    client
+        .edit(doc, |plan| plan.set_title("Still syncing").expect("title set"))
+        .await;
+    client.wait_saved(doc).await;
+    assert!(client.is_saved(doc), "the connection stopped syncing");
+}
+
+#[tokio::test]
+async fn two_clients_converge_through_the_server() {
+    let (server, _folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+
+    let mut alice = SyncClient::connect(server.addr).await;
+    let mut plan = PlanDocument::create();
+    plan.set_title("Behavior plan").expect("title set");
+    alice.open(doc, plan).await;
+    alice.wait_saved(doc).await;
+
+    let mut bob = SyncClient::connect(server.addr).await;
+    bob.open(doc, PlanDocument::empty()).await;
+    let alice_heads = alice.replica(doc).heads();
+    bob.run_until("bob to receive alice's plan", |bob| {
+        bob.replica(doc).heads() == alice_heads
+    })
+    .await;
+
+    bob.edit(doc, |plan| plan.set_school("Lincoln Elementary").expect("school set"))
+        .await;
+    bob.wait_saved(doc).await;
+    alice
+        .run_until("alice to receive bob's change", |alice| {
+            alice.replica(doc).snapshot().school == "Lincoln Elementary"
+        })
+        .await;
+
+    assert_eq!(bob.replica(doc).snapshot().title, "Behavior plan");
+    assert_eq!(alice.replica(doc).snapshot().school, "Lincoln Elementary");
+    assert_eq!(alice.replica(doc).heads(), bob.replica(doc).heads());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn acked_change_is_in_the_database() {
+    let (server, _folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client.open(doc, PlanDocument::create()).await;
+    client
+        .edit(doc, |plan| plan.set_title("Reading plan").expect("title set"))
+        .await;
+    let head = client.replica(doc).heads()[0];
+    client
+        .run_until("the ack of the edit", |client| client.acked_heads(doc).contains(&head))
+        .await;
+
+    let rows = change_rows_with_hash(&server, doc, &head.to_string()).await;
+    assert_eq!(rows, 1, "the acknowledged change has no row");
+    let indexed: String = sqlx::query_scalar("SELECT title FROM plan_index WHERE document_id = ?1")
+        .bind(doc.to_string())
+        .fetch_one(server.pool())
+        .await
+        .expect("the plan index has a row for the document");
+    assert_eq!(indexed, "Reading plan");
+    server.stop().await;
+}
+
+/// Storage whose next `fail_appends` appends fail, over a real database.
+struct FlakyStorage {
+    inner: SqliteStorage,
+    fail_appends: AtomicUsize,
+}
+
+#[async_trait]
+impl Storage for FlakyStorage {
+    async fn load_document(&self, id: DocumentId) -> Result<Option<StoredDocument>, StorageError> {
+        self.inner.load_document(id).await
+    }
+
+    async fn create_document(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError> {
+        self.inner.create_document(id, snapshot, summary).await
+    }
+
+    async fn append_changes(
+        &self,
+        id: DocumentId,
+        changes: &[NewChange],
+        summary: &PlanSummary,
+    ) -> Result<AppendOutcome, StorageError> {
+        let failing = self
+            .fail_appends
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
+            .is_ok();
+        if failing {
+            return Err(StorageError::Database(sqlx::Error::PoolTimedOut));
+        }
+        self.inner.append_changes(id, changes, summary).await
+    }
+
+    async fn compact(&self, id: DocumentId, snapshot: &[u8], through_seq: i64) -> Result<(), StorageError> {
+        self.inner.compact(id, snapshot, through_seq).await
+    }
+
+    async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError> {
+        self.inner.list_plans().await
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        self.inner.ping().await
+    }
+
+    async fn close(&self) {
+        self.inner.close().await;
+    }
+}
+
+#[tokio::test]
+async fn failed_write_is_reported_and_acked_only_after_retry() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let sqlite = SqliteStorage::open(&database_path(&folder)).await.expect("the database opens");
+    let flaky = Arc::new(FlakyStorage {
+        inner: sqlite.clone(),
+        fail_appends: AtomicUsize::new(1),
+    });
+    let server = TestServer::start_with(sqlite, flaky).await;
+    let doc = DocumentId::new_random();
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client.open(doc, PlanDocument::create()).await;
+    client
+        .edit(doc, |plan| plan.set_title("Attendance plan").expect("title set"))
+        .await;
+    let head = client.replica(doc).heads()[0];
+
+    let mut acked_before_error = false;
+    let error = loop {
+        match client.receive().await {
+            Received::Message(Message::Ack { heads, .. }) if heads.contains(&head.0) => {
+                acked_before_error = true;
+            }
+            Received::Message(Message::Error { code, .. }) => break code,
+            Received::Message(_) => {}
+            other => panic!("the socket ended before the error: {other:?}"),
+        }
+    };
+    assert_eq!(error, ErrorCode::StorageFailed);
+    assert!(!acked_before_error, "the change was acknowledged before it was stored");
+
+    client
+        .run_until("the ack after the retried write", |client| {
+            client.acked_heads(doc).contains(&head)
+        })
+        .await;
+    let rows = change_rows_with_hash(&server, doc, &head.to_string()).await;
+    assert_eq!(rows, 1, "the acknowledged change has no row");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_frame_gets_error_and_connection_keeps_working() {
+    let (server, _folder) = TestServer::start().await;
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client
+        .send_frame(WsMessage::Binary(vec![PROTOCOL_VERSION, 0xff, 0x00].into()))
+        .await;
+    let (doc, code) = client.next_error().await;
+
+    assert_eq!(code, ErrorCode::Malformed);
+    assert_eq!(doc, None);
+    assert_connection_still_syncs(&mut client).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_version_gets_error_and_connection_keeps_working() {
+    let (server, _folder) = TestServer::start().await;
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client
+        .send_frame(WsMessage::Binary(vec![PROTOCOL_VERSION + 1, 0xa0].into()))
+        .await;
+    let (_, code) = client.next_error().await;
+
+    assert_eq!(code, ErrorCode::UnsupportedVersion);
+    assert_connection_still_syncs(&mut client).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_frame_gets_error_and_connection_keeps_working() {
+    let (server, _folder) = TestServer::start().await;
+    let mut client = SyncClient::connect(server.addr).await;
+
+    let mut frame = vec![0u8; MAX_FRAME_BYTES + 1];
+    frame[0] = PROTOCOL_VERSION;
+    client.send_frame(WsMessage::Binary(frame.into())).await;
+    let (_, code) = client.next_error().await;
+
+    assert_eq!(code, ErrorCode::FrameTooLarge);
+    assert_connection_still_syncs(&mut client).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn text_frame_gets_error_and_connection_keeps_working() {
+    let (server, _folder) = TestServer::start().await;
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client.send_frame(WsMessage::Text("hello".into())).await;
+    let (_, code) = client.next_error().await;
+
+    assert_eq!(code, ErrorCode::Malformed);
+    assert_connection_still_syncs(&mut client).await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_sync_data_leaves_document_unchanged() {
+    let (server, _folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+    let mut client = SyncClient::connect(server.addr).await;
+    client.open(doc, PlanDocument::create()).await;
+    client.wait_saved(doc).await;
+    let heads_before = server
+        .state
+        .hub
+        .read(doc)
+        .await
+        .expect("the hub reads the document")
+        .map(|document| document.get_heads());
+
+    client
+        .send_message(&Message::Sync {
+            doc,
+            data: vec![0x42, 0x00, 0x13],
+        })
+        .await;
+    let (error_doc, code) = client.next_error().await;
+    let heads_after = server
+        .state
+        .hub
+        .read(doc)
+        .await
+        .expect("the hub reads the document")
+        .map(|document| document.get_heads());
+
+    assert_eq!(code, ErrorCode::InvalidSyncMessage);
+    assert_eq!(error_doc, Some(doc));
+    assert_eq!(heads_after, heads_before);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sync_for_a_document_not_opened_is_rejected() {
+    let (server, _folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+    let mut client = SyncClient::connect(server.addr).await;
+
+    client
+        .send_message(&Message::Sync {
+            doc,
+            data: Vec::new(),
+        })
+        .await;
+    let (error_doc, code) = client.next_error().await;
+
+    assert_eq!(code, ErrorCode::Malformed);
+    assert_eq!(error_doc, Some(doc));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn compaction_keeps_the_document_equal_across_a_restart() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let server = TestServer::start_on(database_path(&folder)).await;
+    let doc = DocumentId::new_random();
+
+    // Enough separate changes to pass the threshold in one write, then a
+    // few more that stay as change rows after the snapshot.
+    let mut plan = PlanDocument::create();
+    let edits = usize::try_from(COMPACTION_THRESHOLD).expect("a small threshold") + 10;
+    for edit in 0..edits {
+        plan.set_title(&format!("Title {edit}")).expect("title set");
+    }
+    let mut client = SyncClient::connect(server.addr).await;
+    client.open(doc, plan).await;
+    client.wait_saved(doc).await;
+    for edit in 0..3 {
+        client
+            .edit(doc, |plan| plan.set_school(&format!("School {edit}")).expect("school set"))
+            .await;
+        client.wait_saved(doc).await;
+    }
+
+    let snapshots: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM documents WHERE id = ?1 AND snapshot IS NOT NULL",
+    )
+    .bind(doc.to_string())
+    .fetch_one(server.pool())
+    .await
+    .expect("the documents table can be read");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+        .bind(doc.to_string())
+        .fetch_one(server.pool())
+        .await
+        .expect("the changes table can be read");
+    let heads = client.replica(doc).heads();
+    let json = cairn_plan::export_json(&client.replica(doc).snapshot());
+    drop(client);
+    server.stop().await;
+
+    let restarted = TestServer::start_on(database_path(&folder)).await;
+    let mut fresh = SyncClient::connect(restarted.addr).await;
+    fresh.open(doc, PlanDocument::empty()).await;
+    fresh
+        .run_until("the fresh client to receive the document", |fresh| {
+            fresh.replica(doc).heads() == heads
+        })
+        .await;
+
+    assert_eq!(snapshots, 1, "no snapshot was written");
+    assert!(rows < COMPACTION_THRESHOLD, "{rows} change rows left after compaction");
+    assert_eq!(fresh.replica(doc).heads(), heads);
+    assert_eq!(cairn_plan::export_json(&fresh.replica(doc).snapshot()), json);
+    restarted.stop().await;
+}
