@@ -1,0 +1,47 @@
+// A district imports its spreadsheet plan with `cairn import` and finds
+// every part of it on the plan page.
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+
+import { CairnServer, fixtures } from './support/server';
+import { openPlan } from './support/plan';
+
+let server: CairnServer;
+
+test.beforeAll(async () => {
+  server = await CairnServer.start();
+});
+
+test.afterAll(async () => {
+  await server.stop();
+});
+
+test('imported Lincoln plan shows every section', async ({ page }) => {
+  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
+  const id = output.trim().split('\n').pop()!.trim();
+
+  await openPlan(page, server.url, id);
+
+  await expect(page.getByTestId('plan-title-heading')).toHaveText(
+    'Lincoln Elementary School - Tier 1 Behavior Action Plan 2026-27',
+  );
+  await expect(page.getByTestId('plan-school')).toHaveValue('Lincoln Elementary');
+  await expect(page.getByTestId('root-cause')).toHaveCount(3);
+  await expect(page.getByTestId('goal')).toHaveCount(3);
+  await expect(page.getByTestId('primary-actions').getByTestId('action')).toHaveCount(4);
+  await expect(page.getByTestId('support-structures').getByTestId('action')).toHaveCount(4);
+  await expect(page.getByTestId('measurement')).toHaveCount(6);
+  await expect(page.getByTestId('total-budget')).toHaveText('$2690');
+});
+
+test('plan list shows the imported plan', async ({ page }) => {
+  const output = server.cli('import', join(fixtures, 'riverbend-usd-early-literacy-2026-27.csv'));
+  const id = output.trim().split('\n').pop()!.trim();
+
+  await page.goto(server.url);
+  const link = page.getByTestId('plan-list').getByRole('link', { name: 'District Early Literacy MTSS Plan 2026-2027' });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`/plans/${id}$`));
+  await expect(page.getByTestId('goal')).toHaveCount(2);
+});
