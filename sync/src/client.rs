@@ -41,11 +41,11 @@ use crate::history;
 /// How long a document waits for the server's reply to a sync message
 /// before [`ClientSession::tick`] restarts its sync, in milliseconds.
 ///
-/// The server holds a reply back while it commits changes from other peers,
-/// so this is well above a database commit's usual duration.
+/// The server delays a reply while it commits other peers' changes, so the
+/// timeout leaves room for a slow commit.
 pub const REPLY_TIMEOUT_MS: u64 = 10_000;
 
-/// What a replica's local changes look like from the server's side.
+/// The save state of a replica's local changes, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyncStatus {
     /// Not connected, or the server refused the document. `unacked` changes
@@ -106,20 +106,20 @@ pub enum ClientEvent {
 /// The outcome of [`ClientSession::receive`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Received {
-    /// What the application should react to.
+    /// Events for the application to react to.
     pub events: Vec<ClientEvent>,
     /// Messages to send to the server.
     pub outgoing: Vec<Message>,
 }
 
-/// Where a registered document is in the life of the current connection.
+/// The state of a registered document on the current connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     /// Not opened on the current connection (or there is none).
     Waiting,
     /// `Open` sent, syncing.
     Open,
-    /// The server answered `NotFound` or `Forbidden`. Nothing is sent until
+    /// The server replied `NotFound` or `Forbidden`. Nothing is sent until
     /// the application opens the document again or the connection restarts.
     Rejected,
 }
@@ -149,7 +149,7 @@ pub struct ClientSession {
     connected: bool,
     documents: BTreeMap<DocumentId, DocumentSync>,
     /// Acknowledged heads per document. Kept after `close` so that a later
-    /// `open` still knows what the server stores.
+    /// `open` still has the server's acknowledgements.
     acked: BTreeMap<DocumentId, Vec<ChangeHash>>,
 }
 
@@ -173,6 +173,7 @@ impl ClientSession {
     /// Registers a document and, when connected, returns `Open` and the
     /// first `Sync` for it. Opening a registered document again restarts its
     /// sync.
+    #[must_use = "send the returned messages to the server"]
     pub fn open(&mut self, doc_id: DocumentId, doc: &Automerge, now_ms: u64) -> Vec<Message> {
         self.documents
             .entry(doc_id)
@@ -185,6 +186,7 @@ impl ClientSession {
 
     /// Unregisters a document and, when connected, returns `Close` for it.
     /// Its acknowledged heads are kept.
+    #[must_use = "send the returned messages to the server"]
     pub fn close(&mut self, doc_id: DocumentId) -> Vec<Message> {
         let removed = self.documents.remove(&doc_id);
         match removed {
@@ -201,6 +203,7 @@ impl ClientSession {
     /// Every document restarts from a fresh sync state, because messages
     /// lost with the old connection would leave the old state waiting for
     /// replies that never come.
+    #[must_use = "pass each returned document to resume"]
     pub fn connected(&mut self) -> Vec<DocumentId> {
         self.connected = true;
         for sync in self.documents.values_mut() {
@@ -212,6 +215,7 @@ impl ClientSession {
     /// Starts (or restarts) syncing one registered document on the current
     /// connection: returns `Open` followed by the first `Sync`. Returns
     /// nothing when offline or when `doc_id` is not registered.
+    #[must_use = "send the returned messages to the server"]
     pub fn resume(&mut self, doc_id: DocumentId, doc: &Automerge, now_ms: u64) -> Vec<Message> {
         if !self.connected {
             return Vec::new();
@@ -238,9 +242,9 @@ impl ClientSession {
     }
 
     /// Returns the sync message that carries a local edit, after the
-    /// application committed it to `doc`. Returns nothing while offline or
-    /// when a reply to an earlier message is still due and the edit can wait
-    /// for it.
+    /// application committed it to `doc`. Returns nothing while the document
+    /// is not open on a connection, or when `doc` has nothing new to send.
+    #[must_use = "send the returned messages to the server"]
     pub fn local_change(
         &mut self,
         doc_id: DocumentId,
@@ -255,6 +259,7 @@ impl ClientSession {
 
     /// Returns an `Ephemeral` message carrying presence data for an open
     /// document, or nothing while it is not open on a connection.
+    #[must_use = "send the returned messages to the server"]
     pub fn ephemeral(&mut self, doc_id: DocumentId, data: Vec<u8>) -> Vec<Message> {
         match self.open_document(&doc_id) {
             Some(_) => vec![Message::Ephemeral {
@@ -269,9 +274,9 @@ impl ClientSession {
     /// Applies one message from the server.
     ///
     /// `doc` is the replica of the document that [`Message::document_id`]
-    /// names, or `None` if the application has none. Messages for a
-    /// document that is not open on this connection are ignored (they can
-    /// arrive just after `close`).
+    /// names, or `None` if the application has none. `Sync` and `Ephemeral`
+    /// messages for a document that is not open on this connection are
+    /// ignored, because they can arrive just after `close`.
     ///
     /// # Errors
     ///
@@ -311,8 +316,8 @@ impl ClientSession {
                         source: Box::new(source),
                     })?;
 
-                // Any sync message from the server answers what was due,
-                // and the reply generated below sets a new deadline if it
+                // Any sync message from the server is a reply to what was
+                // due. The reply generated below sets a new deadline if it
                 // needs one.
                 sync.reply_due_since = None;
 
@@ -397,6 +402,7 @@ impl ClientSession {
     /// that announces heads equal to the server's last reported heads and
     /// carries no changes and no requests expects no reply, so a settled
     /// document never times out.
+    #[must_use = "send the returned messages to the server"]
     pub fn tick(&mut self, doc_id: DocumentId, doc: &Automerge, now_ms: u64) -> Vec<Message> {
         let timed_out = self
             .open_document(&doc_id)
@@ -408,8 +414,8 @@ impl ClientSession {
         self.resume(doc_id, doc, now_ms)
     }
 
-    /// The heads the server acknowledged as durable, merged over all
-    /// acknowledgements (and any restored ones).
+    /// Returns the heads the server acknowledged as durable, merged over
+    /// all acknowledgements and any restored ones.
     pub fn acked_heads(&self, doc_id: &DocumentId) -> Vec<ChangeHash> {
         self.acked.get(doc_id).cloned().unwrap_or_default()
     }
@@ -421,8 +427,8 @@ impl ClientSession {
         self.acked.insert(doc_id, merge_unordered(&current, &heads));
     }
 
-    /// The number of changes in `doc` outside the history of the
-    /// acknowledged heads. Acknowledged hashes that `doc` does not contain
+    /// Counts the changes in `doc` outside the history of the acknowledged
+    /// heads. Acknowledged hashes that `doc` does not contain
     /// yet are ignored, which can only raise the count. Zero means every
     /// change is stored on the server.
     pub fn unacked_changes(&self, doc_id: &DocumentId, doc: &Automerge) -> usize {
@@ -434,7 +440,7 @@ impl ClientSession {
         history::hashes_outside(doc, acked).len()
     }
 
-    /// The document's status for display.
+    /// Returns the document's status for display.
     pub fn status(&self, doc_id: &DocumentId, doc: &Automerge) -> SyncStatus {
         let unacked = self.unacked_changes(doc_id, doc);
         let rejected = self

@@ -26,12 +26,12 @@ impl DocumentId {
         Self(Uuid::from_bytes(bytes))
     }
 
-    /// The 16 bytes of the UUID, as sent in the wire format.
+    /// Returns the 16 bytes of the UUID, as sent in the wire format.
     pub fn as_bytes(&self) -> &[u8; 16] {
         self.0.as_bytes()
     }
 
-    /// The UUID itself.
+    /// Returns the UUID.
     pub fn as_uuid(&self) -> &Uuid {
         &self.0
     }
@@ -61,7 +61,7 @@ impl fmt::Display for DocumentId {
 pub struct ParseDocumentIdError {
     /// The string that failed to parse.
     pub input: String,
-    /// Why the UUID parser rejected it.
+    /// The UUID parser's error message.
     pub reason: String,
 }
 

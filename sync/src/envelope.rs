@@ -85,9 +85,9 @@ pub enum Message {
         /// The document the failed request concerned, absent when the frame
         /// could not be attributed to a document.
         doc: Option<DocumentId>,
-        /// What failed, for programs.
+        /// The kind of failure, for programs.
         code: ErrorCode,
-        /// What failed, for people.
+        /// A description of the failure, for people.
         message: String,
     },
 
@@ -105,7 +105,7 @@ pub enum Message {
 }
 
 impl Message {
-    /// The document this message concerns, if any.
+    /// Returns the document this message concerns, if any.
     pub fn document_id(&self) -> Option<&DocumentId> {
         match self {
             Message::Open { doc }
@@ -117,8 +117,8 @@ impl Message {
         }
     }
 
-    /// The message type as it appears in the `"type"` key on the wire, for
-    /// logs and error messages.
+    /// Returns the message type as it appears in the `"type"` key on the
+    /// wire, for logs and error messages.
     pub fn kind(&self) -> &'static str {
         match self {
             Message::Open { .. } => TYPE_OPEN,
@@ -131,7 +131,8 @@ impl Message {
     }
 }
 
-/// What failed, in an [`Message::Error`]. Encoded as an unsigned integer.
+/// The kind of failure in a [`Message::Error`], encoded as an unsigned
+/// integer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// 1: the frame is not a well-formed message (bad CBOR, unknown type,
@@ -159,7 +160,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// The number sent on the wire.
+    /// Returns the number sent on the wire.
     pub fn as_u16(self) -> u16 {
         match self {
             ErrorCode::Malformed => 1,
@@ -174,7 +175,7 @@ impl ErrorCode {
         }
     }
 
-    /// The code for a number received on the wire. Numbers without a named
+    /// Returns the code for a number received on the wire. Numbers without a named
     /// variant become [`ErrorCode::Unknown`].
     pub fn from_u16(code: u16) -> Self {
         match code {
@@ -215,8 +216,8 @@ pub fn encode(msg: &Message) -> Vec<u8> {
     let body = body_of(msg);
 
     let mut frame = vec![PROTOCOL_VERSION];
-    // Serializing a `Value` only fails when the writer fails, and writing to
-    // a `Vec` never does.
+    // Serializing these values (text, bytes, integers, arrays and maps) can
+    // fail only in the writer, and writing to a `Vec` does not fail.
     ciborium::into_writer(&body, &mut frame).expect("writing CBOR into a Vec cannot fail");
     frame
 }
@@ -225,8 +226,10 @@ pub fn encode(msg: &Message) -> Vec<u8> {
 ///
 /// The checks run in this order: empty frame, frame size, version byte, CBOR
 /// syntax, then the fields of the message type. A `Sync` message's data is
-/// not inspected here: the session that applies it rejects invalid sync
-/// messages. This function never panics, whatever the input.
+/// not inspected here, because the session that applies it rejects invalid
+/// sync messages. Every input yields a message or an error, never a panic:
+/// the function indexes nothing directly, and property tests feed it random
+/// and corrupted frames.
 pub fn decode(frame: &[u8]) -> Result<Message, DecodeError> {
     let Some((&version, body)) = frame.split_first() else {
         return Err(DecodeError::Empty);
@@ -389,7 +392,7 @@ impl Fields {
         Ok(Self(fields))
     }
 
-    /// The value of `key`, treating CBOR `null` as absent.
+    /// Returns the value of `key`, treating CBOR `null` as absent.
     fn get(&self, key: &str) -> Option<&Value> {
         self.0
             .iter()

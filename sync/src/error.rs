@@ -33,7 +33,7 @@ pub enum DecodeError {
     /// The body after the version byte is not one complete CBOR item.
     #[error("frame body is not valid CBOR: {reason}")]
     InvalidCbor {
-        /// What the CBOR parser reported.
+        /// The CBOR parser's error message.
         reason: String,
     },
 
@@ -67,7 +67,7 @@ pub enum DecodeError {
         field: &'static str,
     },
 
-    /// A key holds a value of the wrong CBOR type or size.
+    /// A key has a value of the wrong CBOR type or size.
     #[error("field {field:?} of the {message_type} message is invalid: expected {expected}")]
     InvalidField {
         /// The message type, or `any` for the `"type"` key itself.
@@ -87,7 +87,7 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    /// The code to send back in a [`crate::Message::Error`].
+    /// Returns the code to send back in a [`crate::Message::Error`].
     pub fn code(&self) -> ErrorCode {
         match self {
             DecodeError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
@@ -114,7 +114,7 @@ pub enum SyncError {
     InvalidSyncMessage {
         /// The document the message was for.
         doc: DocumentId,
-        /// What automerge's decoder reported.
+        /// The automerge decoder's error message.
         reason: String,
     },
 
@@ -159,7 +159,7 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// The code to send back in a [`crate::Message::Error`].
+    /// Returns the code to send back in a [`crate::Message::Error`].
     pub fn code(&self) -> ErrorCode {
         match self {
             SyncError::InvalidSyncMessage { .. } | SyncError::ChangesRejected { .. } => {
@@ -172,7 +172,7 @@ impl SyncError {
         }
     }
 
-    /// The document the error concerns.
+    /// Returns the document the error concerns.
     pub fn document_id(&self) -> Option<&DocumentId> {
         match self {
             SyncError::InvalidSyncMessage { doc, .. }
@@ -183,7 +183,8 @@ impl SyncError {
         }
     }
 
-    /// The [`crate::Message::Error`] that reports this error to the peer.
+    /// Builds the [`crate::Message::Error`] that reports this error to the
+    /// peer.
     pub fn to_message(&self) -> crate::Message {
         crate::Message::Error {
             doc: self.document_id().copied(),

@@ -12,8 +12,8 @@ pub(crate) fn has_change(doc: &Automerge, hash: &ChangeHash) -> bool {
     doc.get_change_meta_by_hash(hash).is_some()
 }
 
-/// The hashes of the changes in `doc` that are not in the history of
-/// `heads`, in causal order. Hashes in `heads` that `doc` lacks are ignored.
+/// Returns the hashes of the changes in `doc` that are not in the history
+/// of `heads`, in causal order. Hashes in `heads` that `doc` lacks are ignored.
 pub(crate) fn hashes_outside(doc: &Automerge, heads: &[ChangeHash]) -> Vec<ChangeHash> {
     doc.get_changes_meta(heads)
         .into_iter()

@@ -11,7 +11,7 @@
 //! 2. The server subscribes the connection, replies with `Ack` (the heads it
 //!    has stored) and its own first `Sync`.
 //!
-//! 3. Both sides answer each `Sync` with the next one until automerge has
+//! 3. Both sides reply to each `Sync` with the next one until automerge has
 //!    nothing left to send.
 //!
 //! 4. The server commits each new change to its database before it

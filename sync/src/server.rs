@@ -9,7 +9,7 @@
 //!    [`SyncError::to_message`] to the peer and stop there.
 //!
 //! 3. Send what [`ServerDocument::pending_outbound`] returns, so that a
-//!    message that brought no new changes is answered at once.
+//!    message that brought no new changes gets its reply at once.
 //!
 //! 4. If [`Applied::new_changes`] is not empty, commit those changes to the
 //!    database, in order after every earlier batch, then call
@@ -98,23 +98,23 @@ impl ServerDocument {
         }
     }
 
-    /// The document's id.
+    /// Returns the document's id.
     pub fn id(&self) -> &DocumentId {
         &self.id
     }
 
-    /// The document with every change received, committed or not.
+    /// Returns the document with every change received, committed or not.
     pub fn document(&self) -> &Automerge {
         &self.doc
     }
 
-    /// The heads whose whole history is committed to storage.
+    /// Returns the heads whose whole history is committed to storage.
     pub fn durable_heads(&self) -> &[ChangeHash] {
         &self.durable_heads
     }
 
-    /// The raw bytes of every change not yet marked durable, in causal
-    /// order. A caller whose commit failed can retry with these.
+    /// Returns the raw bytes of every change not yet marked durable, in
+    /// causal order. A caller whose commit failed can retry with these.
     pub fn undurable_changes(&self) -> Vec<Vec<u8>> {
         if self.undurable.is_empty() {
             return Vec::new();
@@ -126,7 +126,7 @@ impl ServerDocument {
             .collect()
     }
 
-    /// The number of subscribed peers.
+    /// Returns the number of subscribed peers.
     pub fn peer_count(&self) -> usize {
         self.peers.len()
     }
@@ -143,6 +143,7 @@ impl ServerDocument {
     /// The `Sync` message is held back (and later sent by
     /// [`Self::mark_durable`]) while the document has uncommitted changes,
     /// because a fresh peer has reported no heads yet.
+    #[must_use = "send the returned messages to their peers"]
     pub fn add_peer(&mut self, peer: PeerId) -> Vec<Outbound> {
         self.peers.insert(peer, sync::State::new());
 
@@ -220,6 +221,7 @@ impl ServerDocument {
     /// history is committed: [`Applied::heads_after`] qualifies once its
     /// batch and all earlier batches are committed. Hashes the document does
     /// not contain are ignored.
+    #[must_use = "send the returned messages to their peers"]
     pub fn mark_durable(&mut self, heads: &[ChangeHash]) -> Vec<Outbound> {
         let merged = history::merge_heads(&self.doc, &self.durable_heads, heads)
             .into_iter()
@@ -251,6 +253,7 @@ impl ServerDocument {
     /// may be sent. Returns nothing for a peer that is up to date, whose
     /// earlier message is still unanswered, or that would be sent an
     /// uncommitted change.
+    #[must_use = "send the returned messages to their peers"]
     pub fn pending_outbound(&mut self) -> Vec<Outbound> {
         let peers: Vec<PeerId> = self.peers.keys().copied().collect();
         peers
@@ -261,6 +264,7 @@ impl ServerDocument {
 
     /// Returns an `Ephemeral` message for every subscribed peer except
     /// `from`, carrying `sender` as the server identifies the sending user.
+    #[must_use = "send the returned messages to their peers"]
     pub fn relay_ephemeral(
         &self,
         from: PeerId,
