@@ -6,7 +6,7 @@
 //!   change rows.
 //! - `POST /api/plans/import`: creates a plan from a CSV body and returns
 //!   its id and the import report.
-//! - `GET /healthz`: 200 when the database answers.
+//! - `GET /healthz`: 200 when the database answers, 503 when it does not.
 //!
 //! Every failure is an [`ApiError`], which picks the status, writes
 //! `{"error": message, "code": code}` and logs the failure once.
@@ -65,6 +65,10 @@ pub enum ApiError {
     /// The hub could not read a document.
     #[error(transparent)]
     Hub(#[from] HubError),
+
+    /// The health check's query failed.
+    #[error("the database does not answer: {0}")]
+    Unhealthy(StorageError),
 }
 
 impl From<ImportPlanError> for ApiError {
@@ -81,7 +85,9 @@ impl ApiError {
         match self {
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => StatusCode::NOT_FOUND,
             ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
-            ApiError::Hub(HubError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Hub(HubError::ShuttingDown) | ApiError::Unhealthy(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Storage(_) | ApiError::Hub(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +97,7 @@ impl ApiError {
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => "plan_not_found",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::Hub(HubError::ShuttingDown) => "shutting_down",
+            ApiError::Unhealthy(_) => "database_unavailable",
             ApiError::Storage(_) | ApiError::Hub(_) => "internal",
         }
     }
@@ -209,6 +216,6 @@ async fn import(
 
 /// `GET /healthz`.
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.storage.ping().await?;
+    state.storage.ping().await.map_err(ApiError::Unhealthy)?;
     Ok(Json(json!({ "status": "ok" })))
 }

@@ -19,8 +19,9 @@
 //! 4. After a write that leaves more than
 //!    [`crate::storage::COMPACTION_THRESHOLD`] change rows, the task compacts
 //!    them into a snapshot.
-//! 5. A document with no peers and nothing left to store unloads after
-//!    [`IDLE_UNLOAD_AFTER`]. `Shutdown` stores what is pending and stops.
+//! 5. A document with no peers and nothing left to store unloads after an
+//!    idle time ([`IDLE_UNLOAD_AFTER`] by default). `Shutdown` stores what
+//!    is pending and stops.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -54,6 +55,7 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
 pub(crate) struct DocumentTask {
     id: DocumentId,
     generation: u64,
+    idle_unload: Duration,
     storage: Arc<dyn Storage>,
     registry: Arc<Registry>,
     commands: mpsc::Receiver<Command>,
@@ -63,6 +65,7 @@ impl DocumentTask {
     pub(crate) fn new(
         id: DocumentId,
         generation: u64,
+        idle_unload: Duration,
         storage: Arc<dyn Storage>,
         registry: Arc<Registry>,
         commands: mpsc::Receiver<Command>,
@@ -70,6 +73,7 @@ impl DocumentTask {
         Self {
             id,
             generation,
+            idle_unload,
             storage,
             registry,
             commands,
@@ -95,6 +99,7 @@ impl DocumentTask {
         let mut loaded = LoadedDocument {
             id: self.id,
             generation: self.generation,
+            idle_unload: self.idle_unload,
             server: ServerDocument::new(self.id, document),
             peers: HashMap::new(),
             storage: self.storage,
@@ -169,6 +174,7 @@ enum Event {
 struct LoadedDocument {
     id: DocumentId,
     generation: u64,
+    idle_unload: Duration,
     server: ServerDocument,
     peers: HashMap<PeerId, PeerLink>,
     storage: Arc<dyn Storage>,
@@ -225,7 +231,7 @@ impl LoadedDocument {
 
     async fn next_event(&mut self) -> Event {
         let idle = self.peers.is_empty() && !self.has_pending_changes();
-        let idle_deadline = self.last_activity + IDLE_UNLOAD_AFTER;
+        let idle_deadline = self.last_activity + self.idle_unload;
         let retry_at = self.retry.map(|retry| retry.at);
 
         tokio::select! {
@@ -415,7 +421,7 @@ impl LoadedDocument {
         self.commands.close();
         while self.commands.try_recv().is_ok() {}
 
-        info!(idle_secs = IDLE_UNLOAD_AFTER.as_secs(), "unloaded the idle document");
+        info!(idle_ms = self.idle_unload.as_millis(), "unloaded the idle document");
         true
     }
 

@@ -231,6 +231,7 @@ impl Registry {
 
 struct Inner {
     storage: Arc<dyn Storage>,
+    idle_unload: Duration,
     registry: Arc<Registry>,
     next_peer: AtomicU64,
     next_generation: AtomicU64,
@@ -256,12 +257,20 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// Creates a hub with no loaded documents over `storage`.
+    /// Creates a hub with no loaded documents over `storage`, which unloads
+    /// documents after [`document_task::IDLE_UNLOAD_AFTER`] without peers.
     pub fn new(storage: Arc<dyn Storage>) -> Self {
+        Self::with_idle_unload(storage, document_task::IDLE_UNLOAD_AFTER)
+    }
+
+    /// Creates a hub that unloads documents after `idle_unload` without
+    /// peers.
+    pub fn with_idle_unload(storage: Arc<dyn Storage>, idle_unload: Duration) -> Self {
         let (task_alive, tasks_done) = mpsc::channel(1);
         Self {
             inner: Arc::new(Inner {
                 storage,
+                idle_unload,
                 registry: Arc::new(Registry::default()),
                 next_peer: AtomicU64::new(1),
                 next_generation: AtomicU64::new(1),
@@ -275,6 +284,11 @@ impl Hub {
     /// The storage the hub writes to.
     pub fn storage(&self) -> &Arc<dyn Storage> {
         &self.inner.storage
+    }
+
+    /// The number of documents loaded now.
+    pub fn loaded_documents(&self) -> usize {
+        self.inner.registry.len()
     }
 
     /// Returns a peer id no other connection of this hub has.
@@ -453,6 +467,7 @@ impl Hub {
         let task = document_task::DocumentTask::new(
             id,
             generation,
+            self.inner.idle_unload,
             Arc::clone(&self.inner.storage),
             Arc::clone(&self.inner.registry),
             receiver,

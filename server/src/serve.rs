@@ -81,7 +81,12 @@ pub async fn serve(
         shutdown.trigger();
     };
 
-    info!(addr = %local_addr, site_root = %options.site_root, "listening");
+    info!(
+        version = env!("CARGO_PKG_VERSION"),
+        addr = %local_addr,
+        site_root = %options.site_root,
+        "listening"
+    );
     axum::serve(listener, app(state.clone()))
         .with_graceful_shutdown(stop_accepting)
         .await

@@ -8,9 +8,12 @@ mod server;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use cairn_plan::{PlanDocument, PlanSummary};
+use cairn_server::hub::Hub;
+use cairn_server::AppState;
 use cairn_server::storage::{
     AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError,
     StoredDocument, COMPACTION_THRESHOLD,
@@ -18,7 +21,7 @@ use cairn_server::storage::{
 use cairn_sync::{DocumentId, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
-use client::{Received, SyncClient};
+use client::{Received, SyncClient, WAIT};
 use server::{database_path, TestServer};
 
 /// Counts the stored change rows of `doc` with `hash`.
@@ -365,5 +368,109 @@ async fn compaction_keeps_the_document_equal_across_a_restart() {
     assert!(rows < COMPACTION_THRESHOLD, "{rows} change rows left after compaction");
     assert_eq!(fresh.replica(doc).heads(), heads);
     assert_eq!(cairn_plan::export_json(&fresh.replica(doc).snapshot()), json);
+    restarted.stop().await;
+}
+
+#[tokio::test]
+async fn presence_is_relayed_to_the_other_peers_only() {
+    let (server, _folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+    let mut alice = SyncClient::connect(server.addr).await;
+    let mut bob = SyncClient::connect(server.addr).await;
+    alice.open(doc, PlanDocument::create()).await;
+    alice.wait_saved(doc).await;
+    bob.open(doc, PlanDocument::empty()).await;
+    let alice_heads = alice.replica(doc).heads();
+    bob.run_until("bob to sync", |bob| bob.replica(doc).heads() == alice_heads)
+        .await;
+
+    alice.send_presence(doc, b"cursor:goals".to_vec()).await;
+    bob.run_until("alice's presence", |bob| !bob.presence().is_empty())
+        .await;
+    // A change sent after the presence data arrives after it on alice's own
+    // connection, so its ack shows that alice got no copy of her presence.
+    alice
+        .edit(doc, |plan| plan.set_title("After presence").expect("title set"))
+        .await;
+    alice.wait_saved(doc).await;
+
+    assert_eq!(bob.presence(), &[(doc, b"cursor:goals".to_vec())]);
+    assert!(alice.presence().is_empty(), "the sender received its own presence");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn idle_document_unloads_and_reloads_from_storage() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let sqlite = SqliteStorage::open(&database_path(&folder)).await.expect("the database opens");
+    let storage: Arc<dyn Storage> = Arc::new(sqlite.clone());
+    let mut state = AppState::new(Arc::clone(&storage), "target/site");
+    state.hub = Hub::with_idle_unload(storage, Duration::from_millis(50));
+    let server = TestServer::start_with_state(sqlite, state).await;
+    let doc = DocumentId::new_random();
+
+    let mut alice = SyncClient::connect(server.addr).await;
+    let mut plan = PlanDocument::create();
+    plan.set_title("Unloaded plan").expect("title set");
+    alice.open(doc, plan).await;
+    alice.wait_saved(doc).await;
+    alice.close_document(doc).await;
+
+    let deadline = Instant::now() + WAIT;
+    while server.state.hub.loaded_documents() > 0 {
+        assert!(Instant::now() < deadline, "the idle document never unloaded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let mut bob = SyncClient::connect(server.addr).await;
+    bob.open(doc, PlanDocument::empty()).await;
+    bob.run_until("the reloaded plan", |bob| {
+        bob.replica(doc).snapshot().title == "Unloaded plan"
+    })
+    .await;
+
+    assert_eq!(bob.replica(doc).snapshot().title, "Unloaded plan");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn corrupt_document_is_reported_and_left_as_stored() {
+    let (server, folder) = TestServer::start().await;
+    let doc = DocumentId::new_random();
+    let mut alice = SyncClient::connect(server.addr).await;
+    alice.open(doc, PlanDocument::create()).await;
+    alice
+        .edit(doc, |plan| plan.set_title("Soon corrupt").expect("title set"))
+        .await;
+    alice.wait_saved(doc).await;
+    drop(alice);
+    server.stop().await;
+
+    let restarted = TestServer::start_on(database_path(&folder)).await;
+    sqlx::query("UPDATE changes SET bytes = x'00010203' WHERE document_id = ?1")
+        .bind(doc.to_string())
+        .execute(restarted.pool())
+        .await
+        .expect("the rows can be damaged");
+    let rows_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+        .bind(doc.to_string())
+        .fetch_one(restarted.pool())
+        .await
+        .expect("the changes table can be read");
+
+    let mut bob = SyncClient::connect(restarted.addr).await;
+    bob.open(doc, PlanDocument::create()).await;
+    let (error_doc, code) = bob.next_error().await;
+    let rows_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+        .bind(doc.to_string())
+        .fetch_one(restarted.pool())
+        .await
+        .expect("the changes table can be read");
+    let read = restarted.state.hub.read(doc).await;
+
+    assert_eq!(code, ErrorCode::Internal);
+    assert_eq!(error_doc, Some(doc));
+    assert_eq!(rows_after, rows_before);
+    assert!(read.is_err(), "reading a corrupt document succeeded");
     restarted.stop().await;
 }

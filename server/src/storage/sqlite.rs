@@ -250,7 +250,7 @@ impl Storage for SqliteStorage {
         let rows = sqlx::query(
             "SELECT document_id, title, district, school, school_year, focus_area, status, \
                     goal_count, action_count, updated_at \
-             FROM plan_index ORDER BY updated_at DESC, document_id",
+             FROM plan_index ORDER BY updated_at DESC, rowid DESC",
         )
         .fetch_all(&self.pool)
         .await?;

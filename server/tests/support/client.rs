@@ -47,6 +47,7 @@ pub struct SyncClient {
     session: ClientSession,
     replicas: HashMap<DocumentId, PlanDocument>,
     errors: Vec<(Option<DocumentId>, ErrorCode)>,
+    presence: Vec<(DocumentId, Vec<u8>)>,
     closed: bool,
     started: Instant,
 }
@@ -60,13 +61,14 @@ impl SyncClient {
             .expect("the server accepts the WebSocket");
 
         let mut session = ClientSession::new();
-        session.connected();
+        let _no_documents_yet = session.connected();
 
         Self {
             socket,
             session,
             replicas: HashMap::new(),
             errors: Vec::new(),
+            presence: Vec::new(),
             closed: false,
             started: Instant::now(),
         }
@@ -111,6 +113,24 @@ impl SyncClient {
     /// The errors the server sent so far.
     pub fn errors(&self) -> &[(Option<DocumentId>, ErrorCode)] {
         &self.errors
+    }
+
+    /// The presence data relayed to this client so far.
+    pub fn presence(&self) -> &[(DocumentId, Vec<u8>)] {
+        &self.presence
+    }
+
+    /// Sends presence data for an open document.
+    pub async fn send_presence(&mut self, doc: DocumentId, data: Vec<u8>) {
+        let outgoing = self.session.ephemeral(doc, data);
+        self.send_all(outgoing).await;
+    }
+
+    /// Closes the document on this connection.
+    pub async fn close_document(&mut self, doc: DocumentId) {
+        let outgoing = self.session.close(doc);
+        self.replicas.remove(&doc);
+        self.send_all(outgoing).await;
     }
 
     /// Sends an envelope message as it is.
@@ -176,9 +196,11 @@ impl SyncClient {
             .receive(message, replica, now)
             .expect("the client session accepts the server's messages");
 
-        for event in &received.events {
-            if let ClientEvent::ServerError { doc, code, .. } = event {
-                self.errors.push((*doc, *code));
+        for event in received.events {
+            match event {
+                ClientEvent::ServerError { doc, code, .. } => self.errors.push((doc, code)),
+                ClientEvent::Ephemeral { doc, data, .. } => self.presence.push((doc, data)),
+                ClientEvent::DocumentChanged { .. } | ClientEvent::AckedHeadsChanged { .. } => {}
             }
         }
         self.send_all(received.outgoing).await;

@@ -39,7 +39,12 @@ impl TestServer {
     /// Starts a server over `storage`; `sqlite` is the database under it,
     /// for checking rows.
     pub async fn start_with(sqlite: SqliteStorage, storage: Arc<dyn Storage>) -> Self {
-        let state = AppState::new(storage, "target/site");
+        Self::start_with_state(sqlite, AppState::new(storage, "target/site")).await
+    }
+
+    /// Starts a server with a prepared `state`; `sqlite` is the database
+    /// under it, for checking rows.
+    pub async fn start_with_state(sqlite: SqliteStorage, state: AppState) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("an ephemeral loopback port");

@@ -1,0 +1,155 @@
+//! The JSON API through `app(state).oneshot(..)`, with no socket, over a
+//! fresh SQLite file per test.
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use cairn_server::storage::SqliteStorage;
+use cairn_server::{app, AppState};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+const LINCOLN_CSV: &[u8] =
+    include_bytes!("../../plan/tests/fixtures/lincoln-elementary-behavior-2026-27.csv");
+const RIVERBEND_CSV: &[u8] =
+    include_bytes!("../../plan/tests/fixtures/riverbend-usd-early-literacy-2026-27.csv");
+
+async fn test_state() -> (AppState, TempDir) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let storage = SqliteStorage::open(&folder.path().join("cairn.db"))
+        .await
+        .expect("the database opens");
+    (AppState::new(Arc::new(storage), "target/site"), folder)
+}
+
+async fn send(router: Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router.oneshot(request).await.expect("the router answers");
+    let status = response.status();
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("the body can be read");
+    let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    (status, json)
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).expect("a valid request")
+}
+
+fn import_request(csv: &'static [u8]) -> Request<Body> {
+    Request::post("/api/plans/import")
+        .header("content-type", "text/csv")
+        .body(Body::from(csv))
+        .expect("a valid request")
+}
+
+async fn import(state: &AppState, csv: &'static [u8]) -> String {
+    let (status, body) = send(app(state.clone()), import_request(csv)).await;
+    assert_eq!(status, StatusCode::CREATED, "import failed: {body}");
+    body["id"].as_str().expect("the import returns an id").to_owned()
+}
+
+#[tokio::test]
+async fn import_returns_id_and_report() {
+    let (state, _folder) = test_state().await;
+
+    let (status, body) = send(app(state), import_request(LINCOLN_CSV)).await;
+
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(body["id"].is_string(), "no id in {body}");
+    assert_eq!(body["report"]["rows_imported"], 14);
+    assert_eq!(body["report"]["rows_skipped"], 0);
+    assert!(body["report"]["skipped"].is_array(), "no skipped list in {body}");
+    assert_eq!(body["report"]["warnings"][0]["line"], 6);
+}
+
+#[tokio::test]
+async fn import_without_plan_table_is_a_bad_request() {
+    let (state, _folder) = test_state().await;
+    let request = Request::post("/api/plans/import")
+        .body(Body::from("Name,Grade\nnothing,here\n"))
+        .expect("a valid request");
+
+    let (status, body) = send(app(state), request).await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(message.contains("no plan table"), "unexpected error: {body}");
+    assert_eq!(body["code"], "invalid_import");
+}
+
+#[tokio::test]
+async fn list_shows_imported_plans_newest_first() {
+    let (state, _folder) = test_state().await;
+    let lincoln = import(&state, LINCOLN_CSV).await;
+    let riverbend = import(&state, RIVERBEND_CSV).await;
+
+    let (status, body) = send(app(state), get("/api/plans")).await;
+
+    assert_eq!(status, StatusCode::OK);
+    let plans = body.as_array().expect("the list is an array");
+    assert_eq!(plans.len(), 2);
+    assert_eq!(plans[0]["id"], riverbend);
+    assert_eq!(plans[1]["id"], lincoln);
+    assert_eq!(plans[1]["goal_count"], 3);
+    assert_eq!(plans[1]["action_count"], 8);
+}
+
+#[tokio::test]
+async fn get_returns_the_json_export() {
+    let (state, _folder) = test_state().await;
+    let id = import(&state, LINCOLN_CSV).await;
+
+    let (status, body) = send(app(state), get(&format!("/api/plans/{id}"))).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["root_causes"].as_array().map(Vec::len), Some(3));
+    assert_eq!(body["goals"].as_array().map(Vec::len), Some(3));
+    assert_eq!(body["actions"].as_array().map(Vec::len), Some(8));
+}
+
+#[tokio::test]
+async fn get_unknown_plan_is_not_found() {
+    let (state, _folder) = test_state().await;
+    let id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+
+    let (status, body) = send(app(state), get(&format!("/api/plans/{id}"))).await;
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], format!("plan {id} not found"));
+    assert_eq!(body["code"], "plan_not_found");
+}
+
+#[tokio::test]
+async fn get_malformed_id_is_not_found() {
+    let (state, _folder) = test_state().await;
+
+    let (status, body) = send(app(state), get("/api/plans/not-a-plan")).await;
+
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(message.contains("`not-a-plan`"), "unexpected error: {body}");
+}
+
+#[tokio::test]
+async fn healthz_is_ok_when_the_database_answers() {
+    let (state, _folder) = test_state().await;
+
+    let (status, body) = send(app(state), get("/healthz")).await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn healthz_is_unavailable_when_the_database_is_closed() {
+    let (state, _folder) = test_state().await;
+    state.storage.close().await;
+
+    let (status, _) = send(app(state), get("/healthz")).await;
+
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}

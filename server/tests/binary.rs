@@ -1,0 +1,314 @@
+//! The real `cairn` binary: crash recovery after SIGKILL, shutdown on
+//! SIGTERM, and the import and export commands. Each test uses its own
+//! temporary folder and database, and servers listen on free loopback
+//! ports.
+
+#[path = "support/client.rs"]
+mod client;
+
+use std::fs::File;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use automerge::ReadDoc;
+use cairn_plan::PlanDocument;
+use cairn_sync::DocumentId;
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use client::{SyncClient, WAIT};
+
+const CAIRN: &str = env!("CARGO_BIN_EXE_cairn");
+const LINCOLN_CSV: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../plan/tests/fixtures/lincoln-elementary-behavior-2026-27.csv"
+);
+
+/// How often the tests poll a process or the health check.
+const POLL: Duration = Duration::from_millis(50);
+
+fn database_url(folder: &TempDir) -> PathBuf {
+    folder.path().join("data").join("cairn.db")
+}
+
+/// Returns a port that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("an ephemeral loopback port");
+    listener.local_addr().expect("the listener's address").port()
+}
+
+/// Sends `GET /healthz` and returns the status code, or `None` when the
+/// server does not answer.
+async fn health_status(addr: SocketAddr) -> Option<u16> {
+    let mut stream = TcpStream::connect(addr).await.ok()?;
+    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.ok()?;
+    let response = String::from_utf8_lossy(&response);
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A `cairn serve` process whose log goes to a file in the test folder.
+struct ServerProcess {
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `cairn serve` on the folder's database and waits until
+    /// `/healthz` answers 200.
+    async fn start(folder: &TempDir) -> Self {
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let log = folder.path().join(format!("server-{}.log", addr.port()));
+        let log_file = File::create(&log).expect("the log file can be created");
+
+        let child = Command::new(CAIRN)
+            .arg("serve")
+            .arg("--addr")
+            .arg(addr.to_string())
+            .arg("--site-root")
+            .arg(folder.path().join("site"))
+            .env("DATABASE_URL", database_url(folder))
+            .env("RUST_LOG", "info")
+            .current_dir(folder.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .expect("the cairn binary starts");
+
+        let mut server = Self { child, addr, log };
+        server.wait_healthy().await;
+        server
+    }
+
+    async fn wait_healthy(&mut self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if health_status(self.addr).await == Some(200) {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the server exited with {status} before it was healthy:\n{}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server was not healthy after {WAIT:?}:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM.
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("the kill command runs");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits up to [`WAIT`] for the process to exit.
+    async fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the process can be polled") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit within {WAIT:?}:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs `cairn` with `args` in `folder`, with `DATABASE_URL` set to the
+/// folder's database when `database` is set.
+fn run_cairn(folder: &Path, database: Option<&Path>, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new(CAIRN);
+    command.args(args).current_dir(folder).env("RUST_LOG", "warn");
+    match database {
+        Some(path) => command.env("DATABASE_URL", path),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    command.output().expect("the cairn binary runs")
+}
+
+#[tokio::test]
+async fn killed_server_restarts_with_every_acknowledged_change() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let mut server = ServerProcess::start(&folder).await;
+    let doc = DocumentId::new_random();
+
+    let mut client = SyncClient::connect(server.addr).await;
+    client.open(doc, PlanDocument::create()).await;
+    for edit in 0..10 {
+        client
+            .edit(doc, |plan| plan.set_title(&format!("Title {edit}")).expect("title set"))
+            .await;
+        client.wait_saved(doc).await;
+    }
+    // Edits in flight at the moment of the kill may be lost; they were
+    // never acknowledged.
+    for edit in 0..3 {
+        client
+            .edit(doc, |plan| plan.set_school(&format!("School {edit}")).expect("school set"))
+            .await;
+    }
+
+    server.child.kill().expect("SIGKILL is delivered");
+    server.child.wait().expect("the killed server is reaped");
+    let acked = client.acked_heads(doc);
+    drop(client);
+
+    let restarted = ServerProcess::start(&folder).await;
+    let mut fresh = SyncClient::connect(restarted.addr).await;
+    fresh.open(doc, PlanDocument::empty()).await;
+    fresh
+        .run_until("every acknowledged change after the restart", |fresh| {
+            let replica = fresh.replica(doc).automerge();
+            acked.iter().all(|hash| replica.get_change_by_hash(hash).is_some())
+        })
+        .await;
+
+    assert!(!acked.is_empty(), "no change was acknowledged before the kill");
+    for hash in &acked {
+        let replica = fresh.replica(doc).automerge();
+        assert!(
+            replica.get_change_by_hash(hash).is_some(),
+            "acknowledged change {hash} is missing after the restart"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sigterm_closes_sockets_and_exits_zero() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let mut server = ServerProcess::start(&folder).await;
+    let doc = DocumentId::new_random();
+    let mut client = SyncClient::connect(server.addr).await;
+    client.open(doc, PlanDocument::create()).await;
+    client.wait_saved(doc).await;
+
+    server.terminate();
+    let close = client.wait_closed().await;
+    let status = server.wait_exit().await;
+
+    assert_eq!(close.map(|frame| frame.code), Some(CloseCode::Away));
+    assert!(status.success(), "exit status {status}:\n{}", server.log());
+    assert!(
+        server.log().contains("server stopped"),
+        "no shutdown log:\n{}",
+        server.log()
+    );
+}
+
+#[test]
+fn import_prints_report_then_id_and_export_prints_json() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let database = database_url(&folder);
+
+    let imported = run_cairn(folder.path(), Some(&database), &["import", LINCOLN_CSV]);
+    let stdout = String::from_utf8_lossy(&imported.stdout).into_owned();
+    let last_line = stdout.lines().last().unwrap_or_default().to_owned();
+    let id: Result<DocumentId, _> = last_line.parse();
+
+    assert!(imported.status.success(), "import failed: {}", String::from_utf8_lossy(&imported.stderr));
+    assert!(stdout.starts_with("Imported 14 rows"), "unexpected report: {stdout}");
+    assert!(id.is_ok(), "the last line is not a plan id: {last_line}");
+
+    let exported = run_cairn(
+        folder.path(),
+        Some(&database),
+        &["export", &last_line, "--format", "json"],
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&exported.stdout).expect("export prints JSON");
+
+    assert!(exported.status.success(), "export failed: {}", String::from_utf8_lossy(&exported.stderr));
+    assert_eq!(json["root_causes"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["goals"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["actions"].as_array().map(Vec::len), Some(8));
+}
+
+#[test]
+fn import_without_database_url_creates_the_data_folder() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+
+    let imported = run_cairn(folder.path(), None, &["import", LINCOLN_CSV]);
+
+    assert!(imported.status.success(), "import failed: {}", String::from_utf8_lossy(&imported.stderr));
+    assert!(folder.path().join("data").join("cairn.db").is_file());
+}
+
+#[test]
+fn export_of_unknown_plan_fails_naming_the_id() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+
+    let exported = run_cairn(
+        folder.path(),
+        Some(&database_url(&folder)),
+        &["export", id, "--format", "json"],
+    );
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+
+    assert!(!exported.status.success(), "export of an unknown plan succeeded");
+    assert!(stderr.contains(&format!("plan {id} not found")), "unexpected error: {stderr}");
+}
+
+#[test]
+fn export_in_unknown_format_fails_naming_the_choices() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+
+    let exported = run_cairn(
+        folder.path(),
+        Some(&database_url(&folder)),
+        &["export", "67e55044-10b1-426f-9247-bb680e5fe0c8", "--format", "xml"],
+    );
+    let stderr = String::from_utf8_lossy(&exported.stderr);
+
+    assert!(!exported.status.success(), "export in an unknown format succeeded");
+    assert!(stderr.contains("'xml'"), "the error does not name the value: {stderr}");
+    assert!(stderr.contains("json"), "the error does not name the choices: {stderr}");
+}
+
+#[test]
+fn unsupported_database_url_fails_naming_the_scheme() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+
+    let imported = run_cairn(
+        folder.path(),
+        Some(Path::new("foo://user:secret@localhost/db")),
+        &["import", LINCOLN_CSV],
+    );
+    let stderr = String::from_utf8_lossy(&imported.stderr);
+
+    assert!(!imported.status.success(), "an unsupported DATABASE_URL was accepted");
+    assert!(stderr.contains("`foo://` is not supported"), "unexpected error: {stderr}");
+    assert!(!stderr.contains("secret"), "the error shows the password: {stderr}");
+}
