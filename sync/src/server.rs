@@ -25,6 +25,12 @@
 //! back every sync message to a peer while the document contains an
 //! uncommitted change that the peer's last reported heads do not include.
 //! Those messages go out from [`ServerDocument::mark_durable`].
+//!
+//! A failed commit therefore stalls the sync of every peer that lacks the
+//! uncommitted changes. Retry it with [`ServerDocument::undurable_changes`].
+//! A server that gives up and reloads the document from storage loses no
+//! change for good, because clients keep unacknowledged changes and send
+//! them again when they reconnect.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

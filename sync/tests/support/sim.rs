@@ -6,13 +6,17 @@
 //! server's per-document task plays: it commits each batch of new changes to
 //! `storage` (in order, after an optional delay) and only then calls
 //! `mark_durable`.
+//!
+//! The simulation panics as soon as the server sends an `Ack` naming a change
+//! that storage lacks, or a client receives another client's change that
+//! storage lacks.
 
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoSerde, Automerge, ChangeHash, ObjType, ReadDoc, Value, ROOT};
+use automerge::{ActorId, AutoSerde, Automerge, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT};
 use cairn_sync::{
     decode, encode, ClientSession, DocumentId, Message, PeerId, ServerDocument, REPLY_TIMEOUT_MS,
 };
@@ -80,6 +84,8 @@ pub struct SimServer {
     /// change.
     pub storage: Vec<Vec<u8>>,
     commits: VecDeque<PendingCommit>,
+    /// Hashes of every change in `storage`.
+    committed: HashSet<ChangeHash>,
     /// How many times the server replied with an `Error`.
     pub errors_sent: usize,
 }
@@ -145,6 +151,7 @@ impl Sim {
     pub fn new(seed: u64, client_count: usize) -> Self {
         let initial = initial_document();
         let storage = vec![initial.save()];
+        let committed = initial.get_changes(&[]).iter().map(Change::hash).collect();
 
         let clients = (0..client_count)
             .map(|index| {
@@ -172,6 +179,7 @@ impl Sim {
             faults: Faults::NONE,
             server: SimServer {
                 document: ServerDocument::new(DOC, initial),
+                committed,
                 storage,
                 commits: VecDeque::new(),
                 errors_sent: 0,
@@ -386,6 +394,10 @@ impl Sim {
         let Some(commit) = self.server.commits.pop_front() else {
             return;
         };
+        for bytes in &commit.changes {
+            let change = Change::from_bytes(bytes.clone()).expect("committed bytes are a change");
+            self.server.committed.insert(change.hash());
+        }
         self.server.storage.extend(commit.changes);
         let outbound = self.server.document.mark_durable(&commit.heads);
         for item in outbound {
@@ -471,9 +483,26 @@ impl Sim {
         };
 
         let client = &mut self.clients[index];
-        match client.session.receive(message, Some(&mut client.doc), now) {
+        let heads_before = client.doc.get_heads();
+        let result = client.session.receive(message, Some(&mut client.doc), now);
+        self.assert_only_committed_changes_arrived(index, &heads_before);
+        match result {
             Ok(received) => self.send_from_client(index, received.outgoing),
             Err(_) => self.clients[index].receive_errors += 1,
+        }
+    }
+
+    /// Panics if client `index` received a change from another client that
+    /// storage does not contain yet.
+    fn assert_only_committed_changes_arrived(&self, index: usize, heads_before: &[ChangeHash]) {
+        let client = &self.clients[index];
+        let own_actor = client.doc.get_actor();
+        for change in client.doc.get_changes(heads_before) {
+            assert!(
+                change.actor_id() == own_actor || self.server.committed.contains(&change.hash()),
+                "client {index} received change {} before it was committed",
+                change.hash()
+            );
         }
     }
 
@@ -487,6 +516,15 @@ impl Sim {
     }
 
     fn send_to_peer(&mut self, peer: PeerId, message: &Message) {
+        if let Message::Ack { heads, .. } = message {
+            for head in heads {
+                assert!(
+                    self.server.committed.contains(&ChangeHash(*head)),
+                    "the server acknowledged {} before it was committed",
+                    ChangeHash(*head)
+                );
+            }
+        }
         let Some(&index) = self.connections.get(&peer) else {
             return;
         };
