@@ -6,7 +6,7 @@
 //!   change rows.
 //! - `POST /api/plans/import`: creates a plan from a CSV body and returns
 //!   its id and the import report.
-//! - `GET /healthz`: 200 when the database answers, 503 when it does not.
+//! - `GET /healthz`: 200 when a database query succeeds, 503 when it fails.
 //!
 //! Every failure is an [`ApiError`], which picks the status, writes
 //! `{"error": message, "code": code}` and logs the failure once.
@@ -48,13 +48,15 @@ pub enum ApiError {
     },
 
     /// The path segment is not a plan id, so no plan has it.
-    #[error("plan `{input}` not found: plan ids are UUIDs such as 67e55044-10b1-426f-9247-bb680e5fe0c8")]
+    #[error(
+        "plan `{input}` not found: plan ids are UUIDs such as 67e55044-10b1-426f-9247-bb680e5fe0c8"
+    )]
     InvalidPlanId {
         /// The path segment as sent.
         input: String,
     },
 
-    /// The uploaded file holds no plan that can be read.
+    /// The uploaded file contains no plan that can be read.
     #[error("the CSV file could not be imported: {0}")]
     InvalidImport(#[from] ImportError),
 

@@ -11,8 +11,8 @@
 //!    change not yet stored to the database, and only after the commit does
 //!    it mark them durable, which sends the `Ack`s and forwards the changes
 //!    to the other peers.
-//! 3. A failed write is answered with a `StorageFailed` error to the peers
-//!    whose changes it carried and is retried with backoff. The document
+//! 3. After a failed write, the peers whose changes it carried get a
+//!    `StorageFailed` error, and the write is retried with backoff. The document
 //!    tracks its durable heads, so a retry (or the next write) stores every
 //!    change still missing, and nothing acknowledged is ever missing from
 //!    storage.
@@ -48,7 +48,7 @@ const MAX_SYNC_BATCH: usize = 64;
 /// doubles it, up to [`MAX_RETRY_DELAY`].
 const FIRST_RETRY_DELAY: Duration = Duration::from_millis(500);
 
-/// The longest wait between two retries of a failed write.
+/// The maximum wait between two retries of a failed write.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
 
 /// A document task before its document is loaded.
@@ -132,7 +132,7 @@ impl DocumentTask {
         }
     }
 
-    /// Unregisters the task and answers every queued request with `error`.
+    /// Unregisters the task and replies to every queued request with `error`.
     fn fail_queued(&mut self, error: HubError) {
         self.registry.remove_if(self.id, self.generation, || true);
         self.commands.close();
@@ -162,7 +162,7 @@ struct Retry {
     at: Instant,
 }
 
-/// What woke the task up.
+/// The reason the task woke up.
 enum Event {
     Command(Command),
     RetryDue,
@@ -321,7 +321,8 @@ impl LoadedDocument {
 
     /// Appends every change not yet stored, then marks the document durable
     /// up to its current heads, which sends the acks and the held-back
-    /// forwards. On failure, tells `senders` and schedules a retry.
+    /// forwards. On failure, sends `senders` a `StorageFailed` error and
+    /// schedules a retry.
     async fn store_pending(&mut self, senders: &[PeerId]) {
         let document = self.server.document();
         let changes: Vec<NewChange> = document
@@ -336,12 +337,20 @@ impl LoadedDocument {
         let heads = document.get_heads();
         let summary = plan_summary(document);
 
-        match self.storage.append_changes(self.id, &changes, &summary).await {
+        match self
+            .storage
+            .append_changes(self.id, &changes, &summary)
+            .await
+        {
             Ok(outcome) => {
                 if self.retry.take().is_some() {
                     info!(changes = changes.len(), "the retried write succeeded");
                 }
-                debug!(changes = changes.len(), last_seq = outcome.last_seq, "stored changes");
+                debug!(
+                    changes = changes.len(),
+                    last_seq = outcome.last_seq,
+                    "stored changes"
+                );
 
                 let outbound = self.server.mark_durable(&heads);
                 self.dispatch(outbound);
@@ -416,12 +425,15 @@ impl LoadedDocument {
         }
 
         // A request sent between the check above and this close is dropped
-        // unanswered; the hub sees the dropped reply and retries on a new
-        // task.
+        // without a reply. The hub gets a closed reply channel and retries
+        // on a new task.
         self.commands.close();
         while self.commands.try_recv().is_ok() {}
 
-        info!(idle_ms = self.idle_unload.as_millis(), "unloaded the idle document");
+        info!(
+            idle_ms = self.idle_unload.as_millis(),
+            "unloaded the idle document"
+        );
         true
     }
 
@@ -452,8 +464,8 @@ impl LoadedDocument {
     }
 
     /// Queues each message on its peer's connection. A peer whose queue is
-    /// full is dropped and its connection told to close, so one slow
-    /// connection never holds up the document.
+    /// full is unsubscribed and its connection notified to close, so one
+    /// slow connection never delays the document.
     fn dispatch(&mut self, outbound: Vec<Outbound>) {
         let mut dropped: Vec<PeerId> = Vec::new();
 

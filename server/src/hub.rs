@@ -65,7 +65,7 @@ pub enum HubError {
     },
 }
 
-/// What a connection sends to its socket writer.
+/// An item in a connection's outbound queue, for its socket writer.
 #[derive(Debug)]
 pub enum Outgoing {
     /// A protocol message, encoded as one binary frame.
@@ -79,7 +79,7 @@ pub enum Outgoing {
     },
 }
 
-/// How a document task reaches one subscribed connection.
+/// A document task's handle to one subscribed connection.
 #[derive(Clone, Debug)]
 pub struct PeerLink {
     /// The connection's bounded outbound queue.
@@ -157,10 +157,7 @@ impl DocumentSession {
     /// Unsubscribes the connection. A task that already stopped has no
     /// subscription left to remove, so that case is not an error.
     pub async fn leave(self) {
-        let sent = self
-            .commands
-            .send(Command::Leave { peer: self.peer })
-            .await;
+        let sent = self.commands.send(Command::Leave { peer: self.peer }).await;
         if sent.is_err() {
             debug!(document_id = %self.document, peer = %self.peer, "document task already stopped at leave");
         }
@@ -210,7 +207,12 @@ impl Registry {
     ///
     /// Holding the lock keeps [`Hub`] from handing out the task's sender
     /// while the task decides to stop.
-    pub(crate) fn remove_if(&self, id: DocumentId, generation: u64, is_idle: impl FnOnce() -> bool) -> bool {
+    pub(crate) fn remove_if(
+        &self,
+        id: DocumentId,
+        generation: u64,
+        is_idle: impl FnOnce() -> bool,
+    ) -> bool {
         let mut state = self.lock();
         let matches = state
             .tasks
@@ -236,7 +238,7 @@ struct Inner {
     next_peer: AtomicU64,
     next_generation: AtomicU64,
     stopped: AtomicBool,
-    /// Each task holds a clone of this sender, so `tasks_done` yields `None`
+    /// Each task keeps a clone of this sender, so `tasks_done` yields `None`
     /// once every task has ended and this one is dropped.
     task_alive: Mutex<Option<mpsc::Sender<()>>>,
     tasks_done: tokio::sync::Mutex<mpsc::Receiver<()>>,
@@ -363,8 +365,8 @@ impl Hub {
         Err(HubError::Unavailable { id })
     }
 
-    /// Stops accepting subscriptions, tells every document task to store what
-    /// is pending and stop, and waits for them.
+    /// Stops accepting subscriptions, sends every document task a request
+    /// to store what is pending and stop, and waits for them.
     pub async fn shutdown(&self) {
         if self.inner.stopped.swap(true, Ordering::SeqCst) {
             return;
@@ -412,7 +414,12 @@ impl Hub {
             source: Arc::new(error),
         };
 
-        let stored = self.inner.storage.load_document(id).await.map_err(load_error)?;
+        let stored = self
+            .inner
+            .storage
+            .load_document(id)
+            .await
+            .map_err(load_error)?;
         let Some(stored) = stored else {
             return Ok(None);
         };

@@ -12,14 +12,14 @@ use crate::storage::{Storage, StorageError};
 pub struct ImportedPlan {
     /// The new plan's document id.
     pub id: DocumentId,
-    /// What was read from the file and what was skipped.
+    /// The report of the rows read and skipped.
     pub report: ImportReport,
 }
 
 /// The error type of [`import_plan`].
 #[derive(Debug, thiserror::Error)]
 pub enum ImportPlanError {
-    /// The file holds no plan that can be read.
+    /// The file contains no plan that can be read.
     #[error(transparent)]
     Csv(#[from] ImportError),
 
@@ -35,12 +35,17 @@ pub enum ImportPlanError {
 ///
 /// [`ImportPlanError::Csv`] when the file has no plan table, and
 /// [`ImportPlanError::Storage`] when the write fails.
-pub async fn import_plan(storage: &dyn Storage, csv: &[u8]) -> Result<ImportedPlan, ImportPlanError> {
+pub async fn import_plan(
+    storage: &dyn Storage,
+    csv: &[u8],
+) -> Result<ImportedPlan, ImportPlanError> {
     let Imported { document, report } = import_csv(csv)?;
 
     let id = DocumentId::new_random();
     let summary = document.snapshot().summary();
-    storage.create_document(id, &document.save(), &summary).await?;
+    storage
+        .create_document(id, &document.save(), &summary)
+        .await?;
 
     info!(
         document_id = %id,

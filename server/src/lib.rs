@@ -40,7 +40,7 @@ use crate::hub::Hub;
 use crate::shutdown::{ConnectionTracker, ShutdownSignal};
 use crate::storage::Storage;
 
-/// What every handler shares. Cloning it is cheap.
+/// The state every handler shares. Cloning it is cheap.
 #[derive(Clone)]
 pub struct AppState {
     /// The document hub.
@@ -51,7 +51,7 @@ pub struct AppState {
     pub shutdown: ShutdownSignal,
     /// The open WebSocket connections.
     pub connections: ConnectionTracker,
-    /// Where the rendered shell finds the WASM bundle and the CSS.
+    /// The Leptos settings, which locate the WASM bundle and the CSS.
     pub leptos_options: LeptosOptions,
 }
 
@@ -75,8 +75,8 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The Leptos settings: the bundle is named `cairn` and lives in `pkg/`
-/// under `site_root`, as cargo-leptos builds it.
+/// Builds the Leptos settings: the bundle is named `cairn` and is in
+/// `pkg/` under `site_root`, where cargo-leptos builds it.
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("cairn")

@@ -81,7 +81,9 @@ fn database_url() -> anyhow::Result<Option<String>> {
         Ok(value) => Ok(Some(value)),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => {
-            anyhow::bail!("DATABASE_URL is not valid UTF-8; set it to a file path or a sqlite:// URL")
+            anyhow::bail!(
+                "DATABASE_URL is not valid UTF-8; set it to a file path or a sqlite:// URL"
+            )
         }
     }
 }

@@ -93,7 +93,10 @@ pub async fn serve(
         .map_err(ServeError::Http)?;
     info!("HTTP requests finished; closing WebSocket connections");
 
-    state.connections.wait_closed(CONNECTION_CLOSE_TIMEOUT).await;
+    state
+        .connections
+        .wait_closed(CONNECTION_CLOSE_TIMEOUT)
+        .await;
     state.hub.shutdown().await;
 
     state.storage.close().await;

@@ -56,7 +56,7 @@ impl ShutdownSignal {
 /// them to send their close frames.
 #[derive(Clone, Debug)]
 pub struct ConnectionTracker {
-    /// Each open connection holds a clone of this sender. `None` once
+    /// Each open connection keeps a clone of this sender. `None` once
     /// shutdown started, so no new connection registers.
     open: Arc<Mutex<Option<mpsc::Sender<()>>>>,
     /// Yields `None` once every sender is dropped.
@@ -88,7 +88,10 @@ impl ConnectionTracker {
     /// Registers a new connection, or returns `None` when shutdown has
     /// started and the connection should close at once.
     pub fn track(&self) -> Option<ConnectionGuard> {
-        let open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let open = self
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         open.as_ref().map(|sender| ConnectionGuard {
             _open: sender.clone(),
         })

@@ -57,7 +57,7 @@ pub enum StorageError {
     InvalidSqliteUrl {
         /// The URL as given.
         url: String,
-        /// What is wrong with it and what to give instead.
+        /// The problem, and the value to give instead.
         reason: &'static str,
     },
 
@@ -83,16 +83,18 @@ pub enum StorageError {
     Corrupt {
         /// The document.
         id: DocumentId,
-        /// What failed to load.
+        /// The part that failed to load, and why.
         reason: String,
     },
 
     /// A row read back does not hold a valid value.
-    #[error("the {table} table holds an invalid row: {reason}; restore the database from a backup")]
+    #[error(
+        "the {table} table holds an invalid row: {reason}; restore the database from a backup"
+    )]
     InvalidRow {
         /// The table.
         table: &'static str,
-        /// Which value is invalid.
+        /// The invalid value, and why.
         reason: String,
     },
 
@@ -198,7 +200,7 @@ impl StoredDocument {
     }
 }
 
-/// What [`Storage::append_changes`] did.
+/// The result of [`Storage::append_changes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AppendOutcome {
     /// The `seq` of the last change row now stored for the document.
@@ -279,7 +281,7 @@ pub trait Storage: Send + Sync + 'static {
     /// Lists the plan index, most recently updated first.
     async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError>;
 
-    /// Runs a trivial query, to check that the database answers.
+    /// Runs a trivial query, to check that the database is reachable.
     async fn ping(&self) -> Result<(), StorageError>;
 
     /// Closes the connections after the queries under way finish.

@@ -6,8 +6,8 @@
 //! writer task fed by a bounded queue, which the document tasks also write
 //! to. The reader:
 //!
-//! 1. decodes each frame; a frame that does not decode, and any text frame,
-//!    is answered with an `Error` and the connection stays open;
+//! 1. decodes each frame; for a frame that does not decode, and for any
+//!    text frame, it sends an `Error` back and the connection stays open;
 //! 2. checks the message with [`authorize`];
 //! 3. on `Open`, joins the document's task in the hub; on `Close`, leaves
 //!    it; `Sync` and `Ephemeral` go to the joined task.
@@ -43,8 +43,8 @@ const OUTBOUND_QUEUE: usize = 256;
 /// The largest WebSocket message the server reads.
 ///
 /// It is twice the protocol's [`MAX_FRAME_BYTES`], so that a frame somewhat
-/// over the protocol limit is still read and answered with a
-/// `FrameTooLarge` error on a connection that stays open. A message over
+/// over the protocol limit is still read and gets a `FrameTooLarge` error
+/// on a connection that stays open. A message over
 /// this size makes the WebSocket library end the connection.
 const WEBSOCKET_MESSAGE_LIMIT: usize = 2 * MAX_FRAME_BYTES;
 
@@ -75,7 +75,7 @@ pub async fn sync_socket(upgrade: WebSocketUpgrade, State(state): State<AppState
         .on_upgrade(move |socket| serve_connection(socket, state))
 }
 
-/// What a message asks to do with a document, for [`authorize`].
+/// The operation a message requests on a document, for [`authorize`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Start syncing the document (`Open`).
@@ -108,11 +108,11 @@ impl Action {
 pub struct Denied {
     /// The document.
     pub document: DocumentId,
-    /// What the message asked to do.
+    /// The requested operation.
     pub action: Action,
 }
 
-/// What the server knows about the other end of a connection.
+/// The server's record of the other end of a connection.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionInfo {
     /// The connection's peer id in the hub.
@@ -126,7 +126,7 @@ pub struct ConnectionInfo {
 /// it will check that the signed-in user may read the document for `Open`
 /// and `Presence`, may write it for a `Sync` that carries changes (and that
 /// each change's actor id belongs to that user), and will return `Denied`,
-/// which the reader answers with a `Forbidden` error.
+/// for which the reader sends a `Forbidden` error.
 pub fn authorize(
     connection: &ConnectionInfo,
     document: DocumentId,
@@ -136,7 +136,7 @@ pub fn authorize(
     Ok(())
 }
 
-/// Why a connection ended.
+/// The reason a connection ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CloseReason {
     /// The client closed the socket or went away.
@@ -220,7 +220,8 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
     connection.leave_all().await;
 
     if let Some(close) = reason.close_frame() {
-        let queued = tokio::time::timeout(CLOSE_TIMEOUT, connection.link.outbound.send(close)).await;
+        let queued =
+            tokio::time::timeout(CLOSE_TIMEOUT, connection.link.outbound.send(close)).await;
         if !matches!(queued, Ok(Ok(()))) {
             debug!("could not queue the close frame");
         }
@@ -237,7 +238,10 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
 
 /// Waits for the writer task to finish, aborting it after [`CLOSE_TIMEOUT`].
 async fn finish_writer(writer: &mut tokio::task::JoinHandle<()>) {
-    if tokio::time::timeout(CLOSE_TIMEOUT, &mut *writer).await.is_err() {
+    if tokio::time::timeout(CLOSE_TIMEOUT, &mut *writer)
+        .await
+        .is_err()
+    {
         debug!("the writer did not finish in time; aborting it");
         writer.abort();
     }
@@ -430,7 +434,10 @@ impl Connection {
     }
 
     fn reply_not_open(&mut self, document: DocumentId, kind: &str) {
-        self.note_rejected_frame(ErrorCode::Malformed, "message for a document that is not open");
+        self.note_rejected_frame(
+            ErrorCode::Malformed,
+            "message for a document that is not open",
+        );
         self.reply(Message::Error {
             doc: Some(document),
             code: ErrorCode::Malformed,
@@ -445,7 +452,9 @@ impl Connection {
         self.reply(Message::Error {
             doc: Some(document),
             code: ErrorCode::Internal,
-            message: format!("document {document} is no longer open on the server; send open again"),
+            message: format!(
+                "document {document} is no longer open on the server; send open again"
+            ),
         });
     }
 

@@ -36,7 +36,9 @@ async fn send(router: Router, request: Request<Body>) -> (StatusCode, Value) {
 }
 
 fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("a valid request")
+    Request::get(uri)
+        .body(Body::empty())
+        .expect("a valid request")
 }
 
 fn import_request(csv: &'static [u8]) -> Request<Body> {
@@ -49,7 +51,10 @@ fn import_request(csv: &'static [u8]) -> Request<Body> {
 async fn import(state: &AppState, csv: &'static [u8]) -> String {
     let (status, body) = send(app(state.clone()), import_request(csv)).await;
     assert_eq!(status, StatusCode::CREATED, "import failed: {body}");
-    body["id"].as_str().expect("the import returns an id").to_owned()
+    body["id"]
+        .as_str()
+        .expect("the import returns an id")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -62,12 +67,15 @@ async fn import_returns_id_and_report() {
     assert!(body["id"].is_string(), "no id in {body}");
     assert_eq!(body["report"]["rows_imported"], 14);
     assert_eq!(body["report"]["rows_skipped"], 0);
-    assert!(body["report"]["skipped"].is_array(), "no skipped list in {body}");
+    assert!(
+        body["report"]["skipped"].is_array(),
+        "no skipped list in {body}"
+    );
     assert_eq!(body["report"]["warnings"][0]["line"], 6);
 }
 
 #[tokio::test]
-async fn import_without_plan_table_is_a_bad_request() {
+async fn import_without_plan_table_is_rejected() {
     let (state, _folder) = test_state().await;
     let request = Request::post("/api/plans/import")
         .body(Body::from("Name,Grade\nnothing,here\n"))
@@ -77,7 +85,10 @@ async fn import_without_plan_table_is_a_bad_request() {
 
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let message = body["error"].as_str().unwrap_or_default();
-    assert!(message.contains("no plan table"), "unexpected error: {body}");
+    assert!(
+        message.contains("no plan table"),
+        "unexpected error: {body}"
+    );
     assert_eq!(body["code"], "invalid_import");
 }
 
@@ -135,7 +146,7 @@ async fn get_malformed_id_is_not_found() {
 }
 
 #[tokio::test]
-async fn healthz_is_ok_when_the_database_answers() {
+async fn healthz_ok_with_database() {
     let (state, _folder) = test_state().await;
 
     let (status, body) = send(app(state), get("/healthz")).await;
@@ -145,7 +156,7 @@ async fn healthz_is_ok_when_the_database_answers() {
 }
 
 #[tokio::test]
-async fn healthz_is_unavailable_when_the_database_is_closed() {
+async fn healthz_unavailable_after_database_closes() {
     let (state, _folder) = test_state().await;
     state.storage.close().await;
 

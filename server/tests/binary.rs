@@ -38,7 +38,10 @@ fn database_url(folder: &TempDir) -> PathBuf {
 /// Returns a port that was free a moment ago.
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("an ephemeral loopback port");
-    listener.local_addr().expect("the listener's address").port()
+    listener
+        .local_addr()
+        .expect("the listener's address")
+        .port()
 }
 
 /// Sends `GET /healthz` and returns the status code, or `None` when the
@@ -95,7 +98,10 @@ impl ServerProcess {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("the server exited with {status} before it was healthy:\n{}", self.log());
+                panic!(
+                    "the server exited with {status} before it was healthy:\n{}",
+                    self.log()
+                );
             }
             assert!(
                 Instant::now() < deadline,
@@ -150,7 +156,10 @@ impl Drop for ServerProcess {
 /// folder's database when `database` is set.
 fn run_cairn(folder: &Path, database: Option<&Path>, args: &[&str]) -> std::process::Output {
     let mut command = Command::new(CAIRN);
-    command.args(args).current_dir(folder).env("RUST_LOG", "warn");
+    command
+        .args(args)
+        .current_dir(folder)
+        .env("RUST_LOG", "warn");
     match database {
         Some(path) => command.env("DATABASE_URL", path),
         None => command.env_remove("DATABASE_URL"),
@@ -159,7 +168,7 @@ fn run_cairn(folder: &Path, database: Option<&Path>, args: &[&str]) -> std::proc
 }
 
 #[tokio::test]
-async fn killed_server_restarts_with_every_acknowledged_change() {
+async fn killed_server_keeps_acknowledged_changes() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let mut server = ServerProcess::start(&folder).await;
     let doc = DocumentId::new_random();
@@ -168,7 +177,9 @@ async fn killed_server_restarts_with_every_acknowledged_change() {
     client.open(doc, PlanDocument::create()).await;
     for edit in 0..10 {
         client
-            .edit(doc, |plan| plan.set_title(&format!("Title {edit}")).expect("title set"))
+            .edit(doc, |plan| {
+                plan.set_title(&format!("Title {edit}")).expect("title set")
+            })
             .await;
         client.wait_saved(doc).await;
     }
@@ -176,7 +187,10 @@ async fn killed_server_restarts_with_every_acknowledged_change() {
     // never acknowledged.
     for edit in 0..3 {
         client
-            .edit(doc, |plan| plan.set_school(&format!("School {edit}")).expect("school set"))
+            .edit(doc, |plan| {
+                plan.set_school(&format!("School {edit}"))
+                    .expect("school set")
+            })
             .await;
     }
 
@@ -191,11 +205,16 @@ async fn killed_server_restarts_with_every_acknowledged_change() {
     fresh
         .run_until("every acknowledged change after the restart", |fresh| {
             let replica = fresh.replica(doc).automerge();
-            acked.iter().all(|hash| replica.get_change_by_hash(hash).is_some())
+            acked
+                .iter()
+                .all(|hash| replica.get_change_by_hash(hash).is_some())
         })
         .await;
 
-    assert!(!acked.is_empty(), "no change was acknowledged before the kill");
+    assert!(
+        !acked.is_empty(),
+        "no change was acknowledged before the kill"
+    );
     for hash in &acked {
         let replica = fresh.replica(doc).automerge();
         assert!(
@@ -228,7 +247,7 @@ async fn sigterm_closes_sockets_and_exits_zero() {
 }
 
 #[test]
-fn import_prints_report_then_id_and_export_prints_json() {
+fn import_prints_id_last_then_export_json() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let database = database_url(&folder);
 
@@ -237,8 +256,15 @@ fn import_prints_report_then_id_and_export_prints_json() {
     let last_line = stdout.lines().last().unwrap_or_default().to_owned();
     let id: Result<DocumentId, _> = last_line.parse();
 
-    assert!(imported.status.success(), "import failed: {}", String::from_utf8_lossy(&imported.stderr));
-    assert!(stdout.starts_with("Imported 14 rows"), "unexpected report: {stdout}");
+    assert!(
+        imported.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(
+        stdout.starts_with("Imported 14 rows"),
+        "unexpected report: {stdout}"
+    );
     assert!(id.is_ok(), "the last line is not a plan id: {last_line}");
 
     let exported = run_cairn(
@@ -249,24 +275,32 @@ fn import_prints_report_then_id_and_export_prints_json() {
     let json: serde_json::Value =
         serde_json::from_slice(&exported.stdout).expect("export prints JSON");
 
-    assert!(exported.status.success(), "export failed: {}", String::from_utf8_lossy(&exported.stderr));
+    assert!(
+        exported.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
     assert_eq!(json["root_causes"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["goals"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["actions"].as_array().map(Vec::len), Some(8));
 }
 
 #[test]
-fn import_without_database_url_creates_the_data_folder() {
+fn import_creates_default_data_folder() {
     let folder = tempfile::tempdir().expect("a temporary folder");
 
     let imported = run_cairn(folder.path(), None, &["import", LINCOLN_CSV]);
 
-    assert!(imported.status.success(), "import failed: {}", String::from_utf8_lossy(&imported.stderr));
+    assert!(
+        imported.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
     assert!(folder.path().join("data").join("cairn.db").is_file());
 }
 
 #[test]
-fn export_of_unknown_plan_fails_naming_the_id() {
+fn export_unknown_plan_names_the_id() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let id = "67e55044-10b1-426f-9247-bb680e5fe0c8";
 
@@ -277,28 +311,48 @@ fn export_of_unknown_plan_fails_naming_the_id() {
     );
     let stderr = String::from_utf8_lossy(&exported.stderr);
 
-    assert!(!exported.status.success(), "export of an unknown plan succeeded");
-    assert!(stderr.contains(&format!("plan {id} not found")), "unexpected error: {stderr}");
+    assert!(
+        !exported.status.success(),
+        "export of an unknown plan succeeded"
+    );
+    assert!(
+        stderr.contains(&format!("plan {id} not found")),
+        "unexpected error: {stderr}"
+    );
 }
 
 #[test]
-fn export_in_unknown_format_fails_naming_the_choices() {
+fn export_unknown_format_names_choices() {
     let folder = tempfile::tempdir().expect("a temporary folder");
 
     let exported = run_cairn(
         folder.path(),
         Some(&database_url(&folder)),
-        &["export", "67e55044-10b1-426f-9247-bb680e5fe0c8", "--format", "xml"],
+        &[
+            "export",
+            "67e55044-10b1-426f-9247-bb680e5fe0c8",
+            "--format",
+            "xml",
+        ],
     );
     let stderr = String::from_utf8_lossy(&exported.stderr);
 
-    assert!(!exported.status.success(), "export in an unknown format succeeded");
-    assert!(stderr.contains("'xml'"), "the error does not name the value: {stderr}");
-    assert!(stderr.contains("json"), "the error does not name the choices: {stderr}");
+    assert!(
+        !exported.status.success(),
+        "export in an unknown format succeeded"
+    );
+    assert!(
+        stderr.contains("'xml'"),
+        "the error does not name the value: {stderr}"
+    );
+    assert!(
+        stderr.contains("json"),
+        "the error does not name the choices: {stderr}"
+    );
 }
 
 #[test]
-fn unsupported_database_url_fails_naming_the_scheme() {
+fn unsupported_database_url_names_scheme() {
     let folder = tempfile::tempdir().expect("a temporary folder");
 
     let imported = run_cairn(
@@ -308,7 +362,16 @@ fn unsupported_database_url_fails_naming_the_scheme() {
     );
     let stderr = String::from_utf8_lossy(&imported.stderr);
 
-    assert!(!imported.status.success(), "an unsupported DATABASE_URL was accepted");
-    assert!(stderr.contains("`foo://` is not supported"), "unexpected error: {stderr}");
-    assert!(!stderr.contains("secret"), "the error shows the password: {stderr}");
+    assert!(
+        !imported.status.success(),
+        "an unsupported DATABASE_URL was accepted"
+    );
+    assert!(
+        stderr.contains("`foo://` is not supported"),
+        "unexpected error: {stderr}"
+    );
+    assert!(
+        !stderr.contains("secret"),
+        "the error shows the password: {stderr}"
+    );
 }

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use cairn_plan::{PlanDocument, PlanSummary};
 use cairn_server::hub::Hub;
-use cairn_server::AppState;
 use cairn_server::storage::{
-    AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError,
-    StoredDocument, COMPACTION_THRESHOLD,
+    AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError, StoredDocument,
+    COMPACTION_THRESHOLD,
 };
+use cairn_server::AppState;
 use cairn_sync::{DocumentId, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
@@ -39,7 +39,9 @@ async fn assert_connection_still_syncs(client: &mut SyncClient) {
     let doc = DocumentId::new_random();
     client.open(doc, PlanDocument::create()).await;
     client
-        .edit(doc, |plan| plan.set_title("Still syncing").expect("title set"))
+        .edit(doc, |plan| {
+            plan.set_title("Still syncing").expect("title set")
+        })
         .await;
     client.wait_saved(doc).await;
     assert!(client.is_saved(doc), "the connection stopped syncing");
@@ -64,8 +66,10 @@ async fn two_clients_converge_through_the_server() {
     })
     .await;
 
-    bob.edit(doc, |plan| plan.set_school("Lincoln Elementary").expect("school set"))
-        .await;
+    bob.edit(doc, |plan| {
+        plan.set_school("Lincoln Elementary").expect("school set")
+    })
+    .await;
     bob.wait_saved(doc).await;
     alice
         .run_until("alice to receive bob's change", |alice| {
@@ -87,11 +91,15 @@ async fn acked_change_is_in_the_database() {
 
     client.open(doc, PlanDocument::create()).await;
     client
-        .edit(doc, |plan| plan.set_title("Reading plan").expect("title set"))
+        .edit(doc, |plan| {
+            plan.set_title("Reading plan").expect("title set")
+        })
         .await;
     let head = client.replica(doc).heads()[0];
     client
-        .run_until("the ack of the edit", |client| client.acked_heads(doc).contains(&head))
+        .run_until("the ack of the edit", |client| {
+            client.acked_heads(doc).contains(&head)
+        })
         .await;
 
     let rows = change_rows_with_hash(&server, doc, &head.to_string()).await;
@@ -134,7 +142,9 @@ impl Storage for FlakyStorage {
     ) -> Result<AppendOutcome, StorageError> {
         let failing = self
             .fail_appends
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
             .is_ok();
         if failing {
             return Err(StorageError::Database(sqlx::Error::PoolTimedOut));
@@ -142,7 +152,12 @@ impl Storage for FlakyStorage {
         self.inner.append_changes(id, changes, summary).await
     }
 
-    async fn compact(&self, id: DocumentId, snapshot: &[u8], through_seq: i64) -> Result<(), StorageError> {
+    async fn compact(
+        &self,
+        id: DocumentId,
+        snapshot: &[u8],
+        through_seq: i64,
+    ) -> Result<(), StorageError> {
         self.inner.compact(id, snapshot, through_seq).await
     }
 
@@ -160,9 +175,11 @@ impl Storage for FlakyStorage {
 }
 
 #[tokio::test]
-async fn failed_write_is_reported_and_acked_only_after_retry() {
+async fn failed_write_acks_only_after_retry() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let sqlite = SqliteStorage::open(&database_path(&folder)).await.expect("the database opens");
+    let sqlite = SqliteStorage::open(&database_path(&folder))
+        .await
+        .expect("the database opens");
     let flaky = Arc::new(FlakyStorage {
         inner: sqlite.clone(),
         fail_appends: AtomicUsize::new(1),
@@ -173,7 +190,9 @@ async fn failed_write_is_reported_and_acked_only_after_retry() {
 
     client.open(doc, PlanDocument::create()).await;
     client
-        .edit(doc, |plan| plan.set_title("Attendance plan").expect("title set"))
+        .edit(doc, |plan| {
+            plan.set_title("Attendance plan").expect("title set")
+        })
         .await;
     let head = client.replica(doc).heads()[0];
 
@@ -189,7 +208,10 @@ async fn failed_write_is_reported_and_acked_only_after_retry() {
         }
     };
     assert_eq!(error, ErrorCode::StorageFailed);
-    assert!(!acked_before_error, "the change was acknowledged before it was stored");
+    assert!(
+        !acked_before_error,
+        "the change was acknowledged before it was stored"
+    );
 
     client
         .run_until("the ack after the retried write", |client| {
@@ -202,7 +224,7 @@ async fn failed_write_is_reported_and_acked_only_after_retry() {
 }
 
 #[tokio::test]
-async fn malformed_frame_gets_error_and_connection_keeps_working() {
+async fn malformed_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
     let mut client = SyncClient::connect(server.addr).await;
 
@@ -218,7 +240,7 @@ async fn malformed_frame_gets_error_and_connection_keeps_working() {
 }
 
 #[tokio::test]
-async fn unknown_version_gets_error_and_connection_keeps_working() {
+async fn unknown_version_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
     let mut client = SyncClient::connect(server.addr).await;
 
@@ -233,7 +255,7 @@ async fn unknown_version_gets_error_and_connection_keeps_working() {
 }
 
 #[tokio::test]
-async fn oversized_frame_gets_error_and_connection_keeps_working() {
+async fn oversized_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
     let mut client = SyncClient::connect(server.addr).await;
 
@@ -248,7 +270,7 @@ async fn oversized_frame_gets_error_and_connection_keeps_working() {
 }
 
 #[tokio::test]
-async fn text_frame_gets_error_and_connection_keeps_working() {
+async fn text_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
     let mut client = SyncClient::connect(server.addr).await;
 
@@ -297,7 +319,7 @@ async fn invalid_sync_data_leaves_document_unchanged() {
 }
 
 #[tokio::test]
-async fn sync_for_a_document_not_opened_is_rejected() {
+async fn sync_before_open_is_rejected() {
     let (server, _folder) = TestServer::start().await;
     let doc = DocumentId::new_random();
     let mut client = SyncClient::connect(server.addr).await;
@@ -316,7 +338,7 @@ async fn sync_for_a_document_not_opened_is_rejected() {
 }
 
 #[tokio::test]
-async fn compaction_keeps_the_document_equal_across_a_restart() {
+async fn compaction_keeps_document_across_restart() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let server = TestServer::start_on(database_path(&folder)).await;
     let doc = DocumentId::new_random();
@@ -333,18 +355,20 @@ async fn compaction_keeps_the_document_equal_across_a_restart() {
     client.wait_saved(doc).await;
     for edit in 0..3 {
         client
-            .edit(doc, |plan| plan.set_school(&format!("School {edit}")).expect("school set"))
+            .edit(doc, |plan| {
+                plan.set_school(&format!("School {edit}"))
+                    .expect("school set")
+            })
             .await;
         client.wait_saved(doc).await;
     }
 
-    let snapshots: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM documents WHERE id = ?1 AND snapshot IS NOT NULL",
-    )
-    .bind(doc.to_string())
-    .fetch_one(server.pool())
-    .await
-    .expect("the documents table can be read");
+    let snapshots: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = ?1 AND snapshot IS NOT NULL")
+            .bind(doc.to_string())
+            .fetch_one(server.pool())
+            .await
+            .expect("the documents table can be read");
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
         .bind(doc.to_string())
         .fetch_one(server.pool())
@@ -365,14 +389,20 @@ async fn compaction_keeps_the_document_equal_across_a_restart() {
         .await;
 
     assert_eq!(snapshots, 1, "no snapshot was written");
-    assert!(rows < COMPACTION_THRESHOLD, "{rows} change rows left after compaction");
+    assert!(
+        rows < COMPACTION_THRESHOLD,
+        "{rows} change rows left after compaction"
+    );
     assert_eq!(fresh.replica(doc).heads(), heads);
-    assert_eq!(cairn_plan::export_json(&fresh.replica(doc).snapshot()), json);
+    assert_eq!(
+        cairn_plan::export_json(&fresh.replica(doc).snapshot()),
+        json
+    );
     restarted.stop().await;
 }
 
 #[tokio::test]
-async fn presence_is_relayed_to_the_other_peers_only() {
+async fn presence_reaches_other_peers_only() {
     let (server, _folder) = TestServer::start().await;
     let doc = DocumentId::new_random();
     let mut alice = SyncClient::connect(server.addr).await;
@@ -390,19 +420,26 @@ async fn presence_is_relayed_to_the_other_peers_only() {
     // A change sent after the presence data arrives after it on alice's own
     // connection, so its ack shows that alice got no copy of her presence.
     alice
-        .edit(doc, |plan| plan.set_title("After presence").expect("title set"))
+        .edit(doc, |plan| {
+            plan.set_title("After presence").expect("title set")
+        })
         .await;
     alice.wait_saved(doc).await;
 
     assert_eq!(bob.presence(), &[(doc, b"cursor:goals".to_vec())]);
-    assert!(alice.presence().is_empty(), "the sender received its own presence");
+    assert!(
+        alice.presence().is_empty(),
+        "the sender received its own presence"
+    );
     server.stop().await;
 }
 
 #[tokio::test]
-async fn idle_document_unloads_and_reloads_from_storage() {
+async fn idle_document_unloads_and_reloads() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let sqlite = SqliteStorage::open(&database_path(&folder)).await.expect("the database opens");
+    let sqlite = SqliteStorage::open(&database_path(&folder))
+        .await
+        .expect("the database opens");
     let storage: Arc<dyn Storage> = Arc::new(sqlite.clone());
     let mut state = AppState::new(Arc::clone(&storage), "target/site");
     state.hub = Hub::with_idle_unload(storage, Duration::from_millis(50));
@@ -418,7 +455,10 @@ async fn idle_document_unloads_and_reloads_from_storage() {
 
     let deadline = Instant::now() + WAIT;
     while server.state.hub.loaded_documents() > 0 {
-        assert!(Instant::now() < deadline, "the idle document never unloaded");
+        assert!(
+            Instant::now() < deadline,
+            "the idle document never unloaded"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -434,13 +474,15 @@ async fn idle_document_unloads_and_reloads_from_storage() {
 }
 
 #[tokio::test]
-async fn corrupt_document_is_reported_and_left_as_stored() {
+async fn corrupt_document_is_never_overwritten() {
     let (server, folder) = TestServer::start().await;
     let doc = DocumentId::new_random();
     let mut alice = SyncClient::connect(server.addr).await;
     alice.open(doc, PlanDocument::create()).await;
     alice
-        .edit(doc, |plan| plan.set_title("Soon corrupt").expect("title set"))
+        .edit(doc, |plan| {
+            plan.set_title("Soon corrupt").expect("title set")
+        })
         .await;
     alice.wait_saved(doc).await;
     drop(alice);
@@ -452,11 +494,12 @@ async fn corrupt_document_is_reported_and_left_as_stored() {
         .execute(restarted.pool())
         .await
         .expect("the rows can be damaged");
-    let rows_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
-        .bind(doc.to_string())
-        .fetch_one(restarted.pool())
-        .await
-        .expect("the changes table can be read");
+    let rows_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+            .bind(doc.to_string())
+            .fetch_one(restarted.pool())
+            .await
+            .expect("the changes table can be read");
 
     let mut bob = SyncClient::connect(restarted.addr).await;
     bob.open(doc, PlanDocument::create()).await;

@@ -55,7 +55,9 @@ impl DatabaseUrl {
             reason,
         };
         if path.is_empty() {
-            return Err(invalid("the path is empty; give a file such as sqlite://data/cairn.db"));
+            return Err(invalid(
+                "the path is empty; give a file such as sqlite://data/cairn.db",
+            ));
         }
         if path == ":memory:" || path.contains("mode=memory") {
             return Err(invalid(

@@ -52,14 +52,16 @@ impl SqliteStorage {
     /// file cannot be opened, and [`StorageError::Migrate`].
     #[instrument(skip_all, fields(path = %path.display()))]
     pub async fn open(path: &Path) -> Result<Self, StorageError> {
-        let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty());
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty());
         if let Some(folder) = folder {
-            tokio::fs::create_dir_all(folder)
-                .await
-                .map_err(|source| StorageError::CreateFolder {
+            tokio::fs::create_dir_all(folder).await.map_err(|source| {
+                StorageError::CreateFolder {
                     path: folder.to_path_buf(),
                     source,
-                })?;
+                }
+            })?;
         }
 
         let options = SqliteConnectOptions::new()
@@ -101,12 +103,11 @@ impl Storage for SqliteStorage {
             return Ok(None);
         };
 
-        let rows = sqlx::query(
-            "SELECT seq, hash, bytes FROM changes WHERE document_id = ?1 ORDER BY seq",
-        )
-        .bind(&id_text)
-        .fetch_all(&mut *connection)
-        .await?;
+        let rows =
+            sqlx::query("SELECT seq, hash, bytes FROM changes WHERE document_id = ?1 ORDER BY seq")
+                .bind(&id_text)
+                .fetch_all(&mut *connection)
+                .await?;
 
         let mut changes = Vec::with_capacity(rows.len());
         for row in rows {
@@ -308,8 +309,8 @@ fn plan_index_entry(row: &SqliteRow) -> Result<PlanIndexEntry, StorageError> {
     let id: String = row.try_get("document_id")?;
     let id = DocumentId::from_str(&id).map_err(|error| invalid(error.to_string()))?;
     let status: String = row.try_get("status")?;
-    let status = PlanStatus::from_str(&status)
-        .map_err(|error| invalid(format!("plan {id}: {error}")))?;
+    let status =
+        PlanStatus::from_str(&status).map_err(|error| invalid(format!("plan {id}: {error}")))?;
 
     Ok(PlanIndexEntry {
         id,

@@ -171,7 +171,8 @@ impl SyncClient {
 
             match frame {
                 WsMessage::Binary(bytes) => {
-                    let message = cairn_sync::decode(&bytes).expect("the server sends valid frames");
+                    let message =
+                        cairn_sync::decode(&bytes).expect("the server sends valid frames");
                     self.apply(message.clone()).await;
                     return Received::Message(message);
                 }
@@ -220,8 +221,10 @@ impl SyncClient {
 
     /// Reads frames until the server acknowledged every change of `doc`.
     pub async fn wait_saved(&mut self, doc: DocumentId) {
-        self.run_until("every change to be acknowledged", |client| client.is_saved(doc))
-            .await;
+        self.run_until("every change to be acknowledged", |client| {
+            client.is_saved(doc)
+        })
+        .await;
     }
 
     /// Reads frames until an `Error` arrives, and returns its code.

@@ -32,7 +32,9 @@ impl TestServer {
 
     /// Starts a server over the database file at `path`.
     pub async fn start_on(path: PathBuf) -> Self {
-        let sqlite = SqliteStorage::open(&path).await.expect("the database opens");
+        let sqlite = SqliteStorage::open(&path)
+            .await
+            .expect("the database opens");
         Self::start_with(sqlite.clone(), Arc::new(sqlite)).await
     }
 
