@@ -61,8 +61,9 @@ pub enum Command {
 /// The settings of `cairn serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// The address and port to listen on, as HOST:PORT.
-    #[arg(long, default_value = "127.0.0.1:3000")]
+    /// The address and port to listen on, as HOST:PORT. cargo-leptos sets
+    /// LEPTOS_SITE_ADDR from its `site-addr` setting.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
     /// The folder with the built site: the WASM bundle under pkg/, the CSS

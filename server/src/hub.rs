@@ -23,7 +23,7 @@ use std::time::Duration;
 use automerge::Automerge;
 use cairn_sync::{DocumentId, Message, PeerId};
 use tokio::sync::{mpsc, oneshot, Notify};
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::document_task;
 use crate::storage::{Storage, StorageError};
@@ -479,8 +479,11 @@ impl Hub {
             Arc::clone(&self.inner.registry),
             receiver,
         );
+        let running = tokio::spawn(task.run());
         tokio::spawn(async move {
-            task.run().await;
+            if let Err(error) = running.await {
+                error!(document_id = %id, %error, "document task ended abnormally; changes it had not stored were never acknowledged");
+            }
             drop(alive);
         });
 

@@ -448,6 +448,7 @@ impl Connection {
     }
 
     fn reply_task_stopped(&mut self, document: DocumentId) {
+        warn!(document_id = %document, "the document's task stopped while the document was open");
         self.sessions.remove(&document);
         self.reply(Message::Error {
             doc: Some(document),
