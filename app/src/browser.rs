@@ -4,9 +4,10 @@
 //! Every step of an edit happens in this order: the edit is committed to the
 //! Automerge replica, the replica is written to the device's store, and the
 //! sync message that carries it is sent if the socket is open. The tab keeps
-//! one WebSocket for all its plans; when it closes, the tab reconnects with
-//! exponential backoff and jitter, at once when the browser reports it is
-//! online again, and never while the browser reports it is offline.
+//! one WebSocket for all its plans. When it closes, the tab reconnects with
+//! exponential backoff and jitter. It reconnects at once when the browser
+//! reports it is online again, and never while the browser reports it is
+//! offline.
 //!
 //! Callbacks from the browser share the state through `Rc<RefCell<_>>`.
 //! Each callback releases its borrow before it writes a signal, because a
@@ -36,7 +37,7 @@ use crate::workspace::{ConnectionState, LocalPlanEntry, PlanSyncState};
 /// it up to [`MAX_RECONNECT_DELAY_MS`].
 const FIRST_RECONNECT_DELAY_MS: f64 = 500.0;
 
-/// The longest wait between two reconnect attempts, in milliseconds.
+/// The maximum delay between two reconnect attempts, in milliseconds.
 const MAX_RECONNECT_DELAY_MS: f64 = 30_000.0;
 
 /// How often open plans are checked for a sync reply that never came, in

@@ -6,6 +6,10 @@
 //! browser (the document store, the WebSocket client) sits behind the
 //! `hydrate` feature.
 
+// The plan page's nested view types exceed the default limit of 128 when
+// the compiler lays out their hydration futures.
+#![recursion_limit = "256"]
+
 pub mod app;
 #[cfg(feature = "hydrate")]
 pub mod browser;

@@ -12,7 +12,7 @@ pub enum HttpError {
     /// The request did not reach the server.
     #[error("the server cannot be reached ({0})")]
     Unreachable(String),
-    /// The server answered with an error.
+    /// The server responded with an error status.
     #[error("{message}")]
     Status {
         /// The HTTP status code.
@@ -20,8 +20,8 @@ pub enum HttpError {
         /// The server's explanation, or the status text.
         message: String,
     },
-    /// The answer was not the JSON expected.
-    #[error("the server's answer could not be read: {0}")]
+    /// The response body was not the expected JSON.
+    #[error("the server's response could not be read: {0}")]
     Body(String),
 }
 
@@ -29,7 +29,7 @@ fn js_error(value: wasm_bindgen::JsValue) -> String {
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
 
-/// Sends a request and parses the JSON answer.
+/// Sends a request and parses the JSON response.
 pub async fn request_json<T: DeserializeOwned>(method: &str, url: &str, body: Option<String>) -> Result<T, HttpError> {
     let init = RequestInit::new();
     init.set_method(method);

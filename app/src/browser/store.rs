@@ -2,9 +2,9 @@
 //! localStorage implementation.
 //!
 //! Each plan is stored as its full Automerge `save()` bytes, base64-encoded,
-//! under `cairn.doc.<id>`; the heads the server acknowledged as durable
-//! under `cairn.acked.<id>`; and a list of the plans on this device, for the
-//! plan list when the server cannot be reached, under `cairn.plans`.
+//! under `cairn.doc.<id>`. The heads the server acknowledged as durable are
+//! under `cairn.acked.<id>`. The list of the plans on this device, shown when
+//! the server cannot be reached, is under `cairn.plans`.
 //!
 //! NOTE: localStorage holds about 5 MiB per origin, which fits a few dozen
 //! plans. IndexedDB has room for a coach's whole set and will replace this
@@ -41,26 +41,26 @@ pub enum StoreError {
     Corrupt {
         /// The plan being read.
         doc: DocumentId,
-        /// Why the bytes were rejected.
+        /// The decoder's error message.
         reason: String,
     },
 }
 
 /// Plans, their acknowledged heads and the list of plans on this device.
 pub trait DocStore {
-    /// The stored bytes of a plan, or `None` if this device has none.
+    /// Loads the stored bytes of a plan, or `None` if this device has none.
     fn load(&self, doc: &DocumentId) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// Stores the bytes of a plan, replacing what was there.
     fn save(&self, doc: &DocumentId, bytes: &[u8]) -> Result<(), StoreError>;
 
-    /// The heads the server acknowledged for a plan, as last stored.
+    /// Loads the heads the server acknowledged for a plan, as last stored.
     fn load_acked_heads(&self, doc: &DocumentId) -> Vec<ChangeHash>;
 
     /// Stores the heads the server acknowledged for a plan.
     fn save_acked_heads(&self, doc: &DocumentId, heads: &[ChangeHash]) -> Result<(), StoreError>;
 
-    /// The plans on this device.
+    /// Lists the plans on this device.
     fn list(&self) -> Vec<LocalPlanEntry>;
 
     /// Adds a plan to the list of plans on this device or updates its entry.

@@ -28,6 +28,8 @@ pub struct PlanListItem {
 }
 
 /// What the server's plan index returned, or why it could not.
+// Only the browser build fetches the list.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
 enum ServerList {
     Loading,

@@ -68,14 +68,14 @@ fn PlanView(id: DocumentId) -> impl IntoView {
                 when=move || plan.with(Option::is_some)
                 fallback=move || view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }
             >
-                <header::PlanHeader/>
-                <root_causes::RootCauses/>
-                <goals::Goals/>
-                <actions::Actions/>
-                <monitoring::Resources/>
-                <monitoring::Milestones/>
-                <monitoring::Measurements/>
-                <monitoring::CheckIns/>
+                {view! { <header::PlanHeader/> }.into_any()}
+                {view! { <root_causes::RootCauses/> }.into_any()}
+                {view! { <goals::Goals/> }.into_any()}
+                {view! { <actions::Actions/> }.into_any()}
+                {view! { <monitoring::Resources/> }.into_any()}
+                {view! { <monitoring::Milestones/> }.into_any()}
+                {view! { <monitoring::Measurements/> }.into_any()}
+                {view! { <monitoring::CheckIns/> }.into_any()}
             </Show>
         </article>
     }
