@@ -179,7 +179,13 @@ impl BrowserHandle {
     }
 
     pub fn local_plans(&self) -> Vec<LocalPlanEntry> {
-        self.state.borrow().store.list()
+        let state = self.state.borrow();
+        // Before `start` the page is still hydrating, and the server rendered
+        // it without this device's plans.
+        if !state.started {
+            return Vec::new();
+        }
+        state.store.list()
     }
 
     pub fn create_plan(&self) -> Option<DocumentId> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { CairnServer, fixtures } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
+import { expectNoErrors, newPerson } from './support/pages';
 
 let server: CairnServer;
 let planId: string;
@@ -20,8 +21,8 @@ test.afterAll(async () => {
 });
 
 test('each context sees the other context edits', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
-  const bruno = await (await browser.newContext()).newPage();
+  const alice = await newPerson(browser);
+  const bruno = await newPerson(browser);
   await openPlan(alice, server.url, planId);
   await openPlan(bruno, server.url, planId);
 
@@ -49,11 +50,13 @@ test('each context sees the other context edits', async ({ browser }) => {
   expect(stored.title).toBe('Lincoln Tier 1 Behavior Plan, revised');
   expect(stored.root_causes).toHaveLength(4);
   expect(stored.actions.filter((action: any) => action.kind === 'primary')).toHaveLength(3);
+  expectNoErrors(alice);
+  expectNoErrors(bruno);
 });
 
 test('two people typing in one field both keep their words', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
-  const bruno = await (await browser.newContext()).newPage();
+  const alice = await newPerson(browser);
+  const bruno = await newPerson(browser);
   await openPlan(alice, server.url, planId);
   await openPlan(bruno, server.url, planId);
 
@@ -80,4 +83,6 @@ test('two people typing in one field both keep their words', async ({ browser })
   await expectSaved(bruno);
   const stored = await server.planJson(planId);
   expect(stored.root_causes[0].evidence).toBe(expected);
+  expectNoErrors(alice);
+  expectNoErrors(bruno);
 });

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 
 import { CairnServer, fixtures } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
+import { expectNoErrors, newPerson } from './support/pages';
 
 test('killed server keeps every acknowledged edit', async ({ browser }) => {
   const server = await CairnServer.start();
   const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
   const planId = output.trim().split('\n').pop()!.trim();
 
-  const editor = await (await browser.newContext()).newPage();
+  const editor = await newPerson(browser);
   await openPlan(editor, server.url, planId);
   await editor.getByTestId('plan-title').fill('Saved before the crash');
   await editor.getByTestId('add-root-cause').click();
@@ -28,10 +29,12 @@ test('killed server keeps every acknowledged edit', async ({ browser }) => {
   expect(stored.title).toBe('Saved before the crash');
   expect(stored.root_causes.map((cause: any) => cause.statement)).toContain('Acknowledged root cause');
 
-  const reader = await (await browser.newContext()).newPage();
+  const reader = await newPerson(browser);
   await openPlan(reader, server.url, planId);
   await expect(reader.getByTestId('plan-title')).toHaveValue('Saved before the crash');
   await expect(reader.getByTestId('root-cause-statement').last()).toHaveValue('Acknowledged root cause');
 
+  expectNoErrors(editor, { allowConnectionErrors: true });
+  expectNoErrors(reader);
   expect(await server.stop()).toBe(0);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { CairnServer, fixtures } from './support/server';
 import { openPlan } from './support/plan';
+import { expectNoErrors, watchErrors } from './support/pages';
 
 let server: CairnServer;
 
@@ -19,6 +20,7 @@ test.afterAll(async () => {
 test('imported Lincoln plan shows every section', async ({ page }) => {
   const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
   const id = output.trim().split('\n').pop()!.trim();
+  watchErrors(page);
 
   await openPlan(page, server.url, id);
 
@@ -32,11 +34,14 @@ test('imported Lincoln plan shows every section', async ({ page }) => {
   await expect(page.getByTestId('support-structures').getByTestId('action')).toHaveCount(4);
   await expect(page.getByTestId('measurement')).toHaveCount(6);
   await expect(page.getByTestId('total-budget')).toHaveText('$2690');
+  expectNoErrors(page);
 });
 
 test('plan list shows the imported plan', async ({ page }) => {
   const output = server.cli('import', join(fixtures, 'riverbend-usd-early-literacy-2026-27.csv'));
   const id = output.trim().split('\n').pop()!.trim();
+
+  watchErrors(page);
 
   await page.goto(server.url);
   const link = page.getByTestId('plan-list').getByRole('link', { name: 'District Early Literacy MTSS Plan 2026-2027' });
@@ -44,4 +49,10 @@ test('plan list shows the imported plan', async ({ page }) => {
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/plans/${id}$`));
   await expect(page.getByTestId('goal')).toHaveCount(2);
+
+  // The list now hydrates with a plan stored on this device, which the
+  // server did not render.
+  await page.goto(server.url);
+  await expect(page.getByTestId('plan-list').getByRole('link', { name: 'District Early Literacy MTSS Plan 2026-2027' })).toBeVisible();
+  expectNoErrors(page);
 });

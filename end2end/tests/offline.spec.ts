@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { CairnServer, fixtures } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
+import { expectNoErrors, newPerson, watchErrors } from './support/pages';
 
 let server: CairnServer;
 let planId: string;
@@ -22,7 +23,8 @@ test.afterAll(async () => {
 test('offline edits reach the server and a teammate after reconnect', async ({ browser }) => {
   const coachContext = await browser.newContext();
   const coach = await coachContext.newPage();
-  const teammate = await (await browser.newContext()).newPage();
+  watchErrors(coach);
+  const teammate = await newPerson(browser);
   await openPlan(coach, server.url, planId);
   await openPlan(teammate, server.url, planId);
 
@@ -53,4 +55,6 @@ test('offline edits reach the server and a teammate after reconnect', async ({ b
   expect(stored.root_causes).toHaveLength(4);
   expect(stored.focus_area).toBe('Behavior (Tier 1)');
   expect(stored.goals[0].statement).toMatch(/Reviewed offline\.$/);
+  expectNoErrors(coach, { allowConnectionErrors: true });
+  expectNoErrors(teammate);
 });
