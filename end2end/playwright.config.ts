@@ -8,8 +8,8 @@ export default defineConfig({
   testDir: './tests',
   timeout: 120_000,
   expect: { timeout: 20_000 },
-  // Two cores: one test at a time keeps the two browser contexts and the
-  // server of a test responsive.
+  // One test at a time: each test already runs its own server and up to
+  // three browser contexts.
   workers: 1,
   retries: 0,
   reporter: [['list']],

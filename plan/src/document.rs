@@ -46,7 +46,7 @@ use crate::ids::EntityId;
 use crate::model::{
     Action, CheckIn, Goal, Measurement, Milestone, Plan, PlanStatus, Resource, RootCause,
 };
-use crate::position::key_between;
+use crate::position::{key_between, spread_keys};
 use entities::{Entity, ACTION_IDS, GOAL_ID, GOAL_IDS, ROOT_CAUSE_IDS};
 use fields::{create_field, unlink, write_field, FieldReader, FieldValue};
 
@@ -566,9 +566,19 @@ fn write_plan_fields(tx: &mut Transaction<'_>, plan: &Plan) -> Result<(), PlanEr
 }
 
 fn insert_all<E: Entity>(tx: &mut Transaction<'_>, values: &[E]) -> Result<(), PlanError> {
-    let mut previous: Option<EntityId> = None;
-    for value in values {
-        previous = Some(insert_entity(tx, value, previous.as_ref())?);
+    let entities = collection_obj(tx, E::COLLECTION)?;
+    if tx.length(&entities) > 0 {
+        let mut previous: Option<EntityId> = None;
+        for value in values {
+            previous = Some(insert_entity(tx, value, previous.as_ref())?);
+        }
+        return Ok(());
+    }
+
+    // An empty collection takes evenly spread positions, without reading
+    // back the order after each insert.
+    for (value, position) in values.iter().zip(spread_keys(values.len())) {
+        write_new_entity(tx, &entities, value, position)?;
     }
     Ok(())
 }
@@ -579,8 +589,23 @@ fn insert_entity<E: Entity>(
     after: Option<&EntityId>,
 ) -> Result<EntityId, PlanError> {
     let entities = collection_obj(tx, E::COLLECTION)?;
+    let order = ordered_entities(tx, &entities);
+    let slot = slot_after(&order, E::COLLECTION, after)?;
+    let position = position_for_slot(&order, slot);
+
+    write_new_entity(tx, &entities, value, position)
+}
+
+/// Writes a new entity with its fields at `position`, after checking that
+/// its id is new and its links and numbers are valid.
+fn write_new_entity<E: Entity>(
+    tx: &mut Transaction<'_>,
+    entities: &ObjId,
+    value: &E,
+    position: String,
+) -> Result<EntityId, PlanError> {
     let id = value.id();
-    if entity_exists(tx, &entities, id) {
+    if entity_exists(tx, entities, id) {
         return Err(PlanError::DuplicateId {
             collection: E::COLLECTION,
             id: id.clone(),
@@ -590,11 +615,7 @@ fn insert_entity<E: Entity>(
     let fields = value.fields();
     check_fields(tx, &fields)?;
 
-    let order = ordered_entities(tx, &entities);
-    let slot = slot_after(&order, E::COLLECTION, after)?;
-    let position = position_for_slot(&order, slot);
-
-    let obj = tx.put_object(&entities, id.as_str(), ObjType::Map)?;
+    let obj = tx.put_object(entities, id.as_str(), ObjType::Map)?;
     tx.put(&obj, POSITION_KEY, position)?;
     for (key, field) in &fields {
         create_field(tx, &obj, key, field)?;

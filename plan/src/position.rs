@@ -31,6 +31,35 @@ pub(crate) fn key_between(before: Option<&str>, after: Option<&str>) -> String {
     key_between_with_suffix(before, after, &random_suffix())
 }
 
+/// Returns `count` new random keys in ascending order, spread evenly over
+/// the whole key space, for filling an empty collection in one pass.
+/// Sequential [`key_between`] calls would make each key a little longer
+/// than the one before it.
+pub(crate) fn spread_keys(count: usize) -> Vec<String> {
+    let slots = count as u64 + 1;
+    let mut width = 1u32;
+    while u64::from(BASE).pow(width) <= 2 * slots {
+        width += 1;
+    }
+    let space = u64::from(BASE).pow(width);
+
+    (1..=count as u64)
+        .map(|index| {
+            let mut value = index * space / slots;
+            let mut digits = vec![0u8; width as usize];
+            for digit in digits.iter_mut().rev() {
+                *digit = (value % u64::from(BASE)) as u8;
+                value /= u64::from(BASE);
+            }
+            digits.extend_from_slice(&random_suffix());
+            digits
+                .into_iter()
+                .map(|digit| char::from(DIGITS[usize::from(digit)]))
+                .collect()
+        })
+        .collect()
+}
+
 fn key_between_with_suffix(before: Option<&str>, after: Option<&str>, suffix: &[u8]) -> String {
     let lower = before.map(digits_of).unwrap_or_default();
     let upper = after
@@ -115,6 +144,30 @@ fn random_suffix() -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_keys_ascend_for_many_entities() {
+        let keys = spread_keys(5_000);
+
+        assert_eq!(keys.len(), 5_000);
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn spread_keys_stay_short() {
+        let keys = spread_keys(5_000);
+
+        assert!(keys.iter().all(|key| key.len() <= 4 + SUFFIX_LEN));
+    }
+
+    #[test]
+    fn spread_keys_leave_room_between_neighbours() {
+        let keys = spread_keys(3);
+        let between = key_between(Some(&keys[0]), Some(&keys[1]));
+
+        assert!(keys[0] < between);
+        assert!(between < keys[1]);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -13,10 +13,3 @@ export async function openPlan(page: Page, baseUrl: string, id: string): Promise
 export async function expectSaved(page: Page): Promise<void> {
   await expect(page.getByTestId('sync-status')).toHaveText('All changes saved');
 }
-
-/// Reads the plan id from a plan page's address.
-export function planIdOf(page: Page): string {
-  const match = /\/plans\/([0-9a-f-]+)/.exec(page.url());
-  if (!match) throw new Error(`${page.url()} is not a plan page`);
-  return match[1];
-}

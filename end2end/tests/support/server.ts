@@ -1,8 +1,8 @@
 // Starts and stops real `cairn` servers for the end-to-end tests.
 //
 // Each server gets a free port on 127.0.0.1 and a SQLite database in a
-// fresh temporary folder. `restart` reuses both, so a test can kill a server
-// and check what survived.
+// fresh temporary folder. `launch` after `kill` reuses both, so a test can
+// kill a server and check what survived.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -70,7 +70,7 @@ export class CairnServer {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (this.child?.exitCode !== null) {
-        throw new Error(`cairn serve exited with ${this.child?.exitCode} before it answered:\n${this.log}`);
+        throw new Error(`cairn serve exited with ${this.child?.exitCode} before it responded:\n${this.log}`);
       }
       try {
         const response = await fetch(`${this.url}/healthz`);
@@ -80,10 +80,10 @@ export class CairnServer {
       }
       await new Promise((wait) => setTimeout(wait, 100));
     }
-    throw new Error(`cairn serve did not answer /healthz within 30 s:\n${this.log}`);
+    throw new Error(`cairn serve did not respond to /healthz within 30 s:\n${this.log}`);
   }
 
-  /// Kills the server at once with SIGKILL, as a crash or power loss would.
+  /// Kills the server at once with SIGKILL, as a crash would.
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
@@ -104,14 +104,9 @@ export class CairnServer {
     return code;
   }
 
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.launch();
-  }
-
   async planJson(id: string): Promise<any> {
     const response = await fetch(`${this.url}/api/plans/${id}`);
-    if (!response.ok) throw new Error(`GET /api/plans/${id} answered ${response.status}`);
+    if (!response.ok) throw new Error(`GET /api/plans/${id} responded with ${response.status}`);
     return response.json();
   }
 
