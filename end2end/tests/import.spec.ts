@@ -56,3 +56,9 @@ test('plan list shows the imported plan', async ({ page }) => {
   await expect(page.getByTestId('plan-list').getByRole('link', { name: 'District Early Literacy MTSS Plan 2026-2027' })).toBeVisible();
   expectNoErrors(page);
 });
+
+test('unknown plan id says not found', async ({ page }) => {
+  await page.goto(`${server.url}/plans/00000000-0000-4000-8000-000000000000`);
+
+  await expect(page.getByTestId('plan-loading')).toHaveText(/^No plan with this address was found/);
+});

@@ -12,6 +12,8 @@
 //! `{"error": message, "code": code}` and logs the failure once.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -28,11 +30,19 @@ use crate::import::{import_plan, ImportPlanError};
 use crate::storage::{PlanIndexEntry, StorageError};
 use crate::AppState;
 
+/// The largest CSV file `POST /api/plans/import` accepts, in bytes. Real
+/// plan spreadsheets are a few kilobytes; this leaves room for years of
+/// progress monitoring rows.
+pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
+
 /// The routes of the JSON API.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/plans", get(list_plans))
-        .route("/api/plans/import", post(import))
+        .route(
+            "/api/plans/import",
+            post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/api/plans/{id}", get(get_plan))
         .route("/healthz", get(health))
 }
@@ -59,6 +69,16 @@ pub enum ApiError {
     /// The uploaded file contains no plan that can be read.
     #[error("the CSV file could not be imported: {0}")]
     InvalidImport(#[from] ImportError),
+
+    /// The upload could not be read, most often because it is larger than
+    /// [`MAX_IMPORT_BYTES`].
+    #[error("the CSV file could not be read: {reason} (files up to {} MiB are accepted)", MAX_IMPORT_BYTES / 1024 / 1024)]
+    UnreadableUpload {
+        /// The HTTP status the body extractor chose.
+        status: StatusCode,
+        /// The extractor's explanation.
+        reason: String,
+    },
 
     /// The database failed.
     #[error(transparent)]
@@ -87,6 +107,7 @@ impl ApiError {
         match self {
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => StatusCode::NOT_FOUND,
             ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnreadableUpload { status, .. } => *status,
             ApiError::Hub(HubError::ShuttingDown) | ApiError::Unhealthy(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -98,6 +119,7 @@ impl ApiError {
         match self {
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => "plan_not_found",
             ApiError::InvalidImport(_) => "invalid_import",
+            ApiError::UnreadableUpload { .. } => "unreadable_upload",
             ApiError::Hub(HubError::ShuttingDown) => "shutting_down",
             ApiError::Unhealthy(_) => "database_unavailable",
             ApiError::Storage(_) | ApiError::Hub(_) => "internal",
@@ -206,8 +228,12 @@ impl From<ImportReport> for ImportReportBody {
 /// `POST /api/plans/import`, with the CSV file as the body.
 async fn import(
     State(state): State<AppState>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportResponse>), ApiError> {
+    let body = body.map_err(|rejection| ApiError::UnreadableUpload {
+        status: rejection.status(),
+        reason: rejection.body_text(),
+    })?;
     let imported = import_plan(state.storage.as_ref(), &body).await?;
     let response = ImportResponse {
         id: imported.id,

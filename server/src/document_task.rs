@@ -286,7 +286,11 @@ impl LoadedDocument {
 
         let mut senders_with_changes = Vec::new();
         for (peer, data) in batch {
-            match self.server.receive_sync(peer, &data) {
+            // Applying a large change takes CPU time; `block_in_place` lets
+            // the runtime move this worker's other tasks (other documents,
+            // connections, the shutdown signal) to another worker meanwhile.
+            let received = crate::blocking::run_cpu_bound(|| self.server.receive_sync(peer, &data));
+            match received {
                 Ok(applied) => {
                     if !applied.new_changes.is_empty() && !senders_with_changes.contains(&peer) {
                         senders_with_changes.push(peer);
@@ -396,7 +400,7 @@ impl LoadedDocument {
     /// of the document is stored, so the snapshot covers every row up to
     /// `through_seq`.
     async fn compact(&mut self, through_seq: i64, change_rows: i64) {
-        let snapshot = self.server.document().save();
+        let snapshot = crate::blocking::run_cpu_bound(|| self.server.document().save());
         match self.storage.compact(self.id, &snapshot, through_seq).await {
             Ok(()) => info!(
                 change_rows,

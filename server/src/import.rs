@@ -39,13 +39,18 @@ pub async fn import_plan(
     storage: &dyn Storage,
     csv: &[u8],
 ) -> Result<ImportedPlan, ImportPlanError> {
-    let Imported { document, report } = import_csv(csv)?;
+    // Parsing a large spreadsheet and building its document takes CPU time
+    // that must not hold up the async workers serving other requests.
+    let (Imported { document, report }, summary, bytes) = crate::blocking::run_cpu_bound(|| {
+        let imported = import_csv(csv)?;
+        let summary = imported.document.snapshot().summary();
+        let bytes = imported.document.save();
+        Ok::<_, ImportError>((imported, summary, bytes))
+    })?;
+    drop(document);
 
     let id = DocumentId::new_random();
-    let summary = document.snapshot().summary();
-    storage
-        .create_document(id, &document.save(), &summary)
-        .await?;
+    storage.create_document(id, &bytes, &summary).await?;
 
     info!(
         document_id = %id,

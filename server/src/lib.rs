@@ -15,6 +15,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod blocking;
 pub mod cli;
 pub mod document_task;
 pub mod hub;

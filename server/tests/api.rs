@@ -93,6 +93,22 @@ async fn import_without_plan_table_is_rejected() {
 }
 
 #[tokio::test]
+async fn import_too_large_is_json_error() {
+    let (state, _folder) = test_state().await;
+    let oversized = vec![b'a'; cairn_server::api::MAX_IMPORT_BYTES + 1];
+    let request = Request::post("/api/plans/import")
+        .body(Body::from(oversized))
+        .expect("a valid request");
+
+    let (status, body) = send(app(state), request).await;
+
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body["code"], "unreadable_upload");
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(message.contains("4 MiB"), "unexpected error: {body}");
+}
+
+#[tokio::test]
 async fn list_shows_imported_plans_newest_first() {
     let (state, _folder) = test_state().await;
     let lincoln = import(&state, LINCOLN_CSV).await;

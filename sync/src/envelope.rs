@@ -252,7 +252,7 @@ pub fn decode(frame: &[u8]) -> Result<Message, DecodeError> {
     let mut rest = body;
     let value: Value =
         ciborium::from_reader(&mut rest).map_err(|error| DecodeError::InvalidCbor {
-            reason: error.to_string(),
+            reason: describe_cbor_error(&error),
         })?;
     if !rest.is_empty() {
         return Err(DecodeError::TrailingBytes { count: rest.len() });
@@ -312,22 +312,38 @@ fn doc_value(doc: &DocumentId) -> Value {
     Value::Bytes(doc.as_bytes().to_vec())
 }
 
+/// Describes a CBOR decoding error in words, without Rust's debug form.
+fn describe_cbor_error(error: &ciborium::de::Error<std::io::Error>) -> String {
+    match error {
+        ciborium::de::Error::Io(_) => "the frame ends in the middle of a value".to_owned(),
+        ciborium::de::Error::Syntax(offset) => format!("invalid CBOR at byte {offset}"),
+        ciborium::de::Error::Semantic(_, reason) => truncate_for_message(reason),
+        ciborium::de::Error::RecursionLimitExceeded => "the values are nested too deeply".to_owned(),
+    }
+}
+
+/// The longest peer-supplied text that an error message repeats, in
+/// characters; errors are logged and sent back, so a peer must not be able
+/// to make them large.
+const MAX_ECHOED_CHARS: usize = 64;
+
+/// Shortens peer-supplied text for an error message.
+fn truncate_for_message(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHOED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 fn message_from_fields(fields: &Fields) -> Result<Message, DecodeError> {
     let kind = match fields.get(KEY_TYPE) {
         Some(Value::Text(kind)) => kind.as_str(),
-        Some(_) => {
-            return Err(DecodeError::InvalidField {
-                message_type: "any",
-                field: KEY_TYPE,
-                expected: "a text string",
+        Some(other) => {
+            return Err(DecodeError::InvalidType {
+                found: cbor_type_name(other),
             })
         }
-        None => {
-            return Err(DecodeError::MissingField {
-                message_type: "any",
-                field: KEY_TYPE,
-            })
-        }
+        None => return Err(DecodeError::MissingType),
     };
 
     match kind {
@@ -362,7 +378,7 @@ fn message_from_fields(fields: &Fields) -> Result<Message, DecodeError> {
         }),
 
         other => Err(DecodeError::UnknownMessageType {
-            found: other.to_owned(),
+            found: truncate_for_message(other),
         }),
     }
 }

@@ -51,17 +51,28 @@ pub enum DecodeError {
         found: &'static str,
     },
 
+    /// The body has no `"type"` key.
+    #[error("the message has no \"type\" field: expected one of open, close, sync, ack, error or ephemeral")]
+    MissingType,
+
+    /// The `"type"` key is not a text string.
+    #[error("the \"type\" field is {found}, expected a text string")]
+    InvalidType {
+        /// The CBOR type found.
+        found: &'static str,
+    },
+
     /// The `"type"` key names no known message type.
     #[error("unknown message type {found:?}: expected open, close, sync, ack, error or ephemeral")]
     UnknownMessageType {
-        /// The type string received.
+        /// The type string received, shortened to 64 characters.
         found: String,
     },
 
     /// A required key is absent or `null`.
-    #[error("{message_type} message is missing the field {field:?}")]
+    #[error("the {message_type} message has no field {field:?}")]
     MissingField {
-        /// The message type, or `any` for the `"type"` key itself.
+        /// The message type.
         message_type: &'static str,
         /// The missing key.
         field: &'static str,
@@ -70,7 +81,7 @@ pub enum DecodeError {
     /// A key has a value of the wrong CBOR type or size.
     #[error("field {field:?} of the {message_type} message is invalid: expected {expected}")]
     InvalidField {
-        /// The message type, or `any` for the `"type"` key itself.
+        /// The message type.
         message_type: &'static str,
         /// The invalid key.
         field: &'static str,
@@ -96,6 +107,8 @@ impl DecodeError {
             | DecodeError::InvalidCbor { .. }
             | DecodeError::TrailingBytes { .. }
             | DecodeError::NotAMap { .. }
+            | DecodeError::MissingType
+            | DecodeError::InvalidType { .. }
             | DecodeError::UnknownMessageType { .. }
             | DecodeError::MissingField { .. }
             | DecodeError::InvalidField { .. }

@@ -209,13 +209,7 @@ fn unknown_message_type_is_rejected() {
 fn missing_type_is_rejected() {
     let frame = frame_with_body(&Value::Map(vec![(text("doc"), Value::Bytes(vec![1; 16]))]));
 
-    assert_eq!(
-        decode(&frame),
-        Err(DecodeError::MissingField {
-            message_type: "any",
-            field: "type"
-        })
-    );
+    assert_eq!(decode(&frame), Err(DecodeError::MissingType));
 }
 
 #[test]
@@ -429,4 +423,24 @@ proptest! {
         let _ = decode(&frame);
         let _ = decode(&frame[..cut.index(frame.len())]);
     }
+}
+
+#[test]
+fn unknown_type_is_shortened_in_error() {
+    let long_type = "x".repeat(10_000);
+    let frame = frame_with_body(&Value::Map(vec![(text("type"), text(&long_type))]));
+
+    let error = decode(&frame).expect_err("an unknown type is rejected");
+
+    assert!(error.to_string().len() < 200, "{error}");
+}
+
+#[test]
+fn truncated_cbor_error_reads_as_words() {
+    let mut frame = encode(&Message::Open { doc: DocumentId::new_random() });
+    frame.truncate(frame.len() - 3);
+
+    let error = decode(&frame).expect_err("a truncated frame is rejected");
+
+    assert!(!error.to_string().contains("Io("), "{error}");
 }

@@ -19,6 +19,11 @@ use leptos_router::hooks::use_params_map;
 use crate::components::sync_status::SyncStatusBadge;
 use crate::workspace::{use_workspace, ConnectionState};
 
+/// How long an online plan page waits for a plan's first sync before it
+/// says the plan was not found, in milliseconds.
+#[cfg(feature = "hydrate")]
+const NOT_FOUND_AFTER_MS: u32 = 5_000;
+
 /// The plan being shown, shared by the sections of the page.
 #[derive(Clone, Copy)]
 pub struct PlanContext {
@@ -53,9 +58,22 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     let plan = Memo::new(move |_| workspace.plan(id));
     provide_context(PlanContext { id, plan });
 
+    // An id that neither this device nor the server knows stays empty. The
+    // server answers an open plan's first sync within a second or two, so a
+    // plan still empty after this wait while online is reported as missing.
+    let waited_long = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        gloo_timers::callback::Timeout::new(NOT_FOUND_AFTER_MS, move || {
+            let _ = waited_long.try_set(true);
+        })
+        .forget();
+    });
     let waiting_message = move || {
         if workspace.connection() == ConnectionState::Offline {
             "This plan is not stored on this device. It opens when the connection to the server returns."
+        } else if waited_long.get() && workspace.connection() == ConnectionState::Online {
+            "No plan with this address was found on the server or on this device. Check the address, or ask the plan's team for its link."
         } else {
             "Loading the plan…"
         }
