@@ -240,29 +240,34 @@ fn read_header(row: &Row, section: &Section) -> Option<Section> {
 }
 
 fn warn_about_unknown_columns(section: &Section, report: &mut ImportReport) {
-    let (line, unknown): (usize, Vec<String>) = match section {
+    let (line, unknown): (usize, Vec<(String, bool)>) = match section {
         Section::Plan(header) => (
             header.line,
             header
                 .unknown_columns()
-                .map(|(_, name)| name.to_owned())
+                .map(|(index, name)| (name.to_owned(), header.repeats_imported_column(index)))
                 .collect(),
         ),
         Section::Measurements(header) => (
             header.line,
             header
                 .unknown_columns()
-                .map(|(_, name)| name.to_owned())
+                .map(|(index, name)| (name.to_owned(), header.repeats_imported_column(index)))
                 .collect(),
         ),
         Section::Outside | Section::AwaitingMeasurementHeader => return,
     };
 
-    for column in unknown {
+    for (column, repeated) in unknown {
+        let message = if repeated {
+            "the column appears twice, so only the first one was imported; rename or remove the other"
+        } else {
+            "the column name is not recognized, so its cells were not imported"
+        };
         report.warnings.push(CellWarning {
             line,
             column,
-            message: "the column name is not recognized, so its cells were not imported".to_owned(),
+            message: message.to_owned(),
         });
     }
 }

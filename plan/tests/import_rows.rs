@@ -259,3 +259,21 @@ fn repeated_action_rows_link_both_goals_once() {
     assert_eq!(plan.actions[0].goal_ids.len(), 2);
     assert_eq!(plan.total_budget(), Decimal::new(100, 0));
 }
+
+#[test]
+fn repeated_column_is_reported_as_repeated() {
+    let input = "School,Test Elementary\n\
+Root Cause,SMART Goal,Action Step,Action Type,Due Date,Due Date\n\
+Low attendance,Raise attendance to 95%,Call families,Primary Action,2026-10-01,2026-11-01\n";
+
+    let imported = import_csv(input.as_bytes()).unwrap();
+    let warning = imported
+        .report
+        .warnings
+        .iter()
+        .find(|warning| warning.column == "Due Date")
+        .expect("a warning about the second Due Date column");
+
+    assert!(warning.message.contains("appears twice"), "{}", warning.message);
+    assert_eq!(imported.report.rows_imported, 1);
+}

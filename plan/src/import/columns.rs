@@ -167,6 +167,17 @@ impl<C: ColumnSet> Header<C> {
             (!known && !name.is_empty()).then_some((index, name.as_str()))
         })
     }
+
+    /// Whether the header cell at `index` repeats the name of a column that
+    /// is imported, such as a second `Due Date` column.
+    pub(crate) fn repeats_imported_column(&self, index: usize) -> bool {
+        let Some(name) = self.names.get(index).map(|name| normalize_header(name)) else {
+            return false;
+        };
+        self.assigned
+            .iter()
+            .any(|(_, assigned)| *assigned != index && normalize_header(&self.names[*assigned]) == name)
+    }
 }
 
 /// The columns of the plan table.
