@@ -36,39 +36,61 @@ pub fn shift_caret(old: &str, new: &str, caret: usize) -> usize {
     }
 }
 
-/// Puts `value` into a focused or unfocused input, keeping the caret in place
-/// relative to the surrounding text.
+/// The parts of `<input>` and `<textarea>` that [`show_value`] uses.
 #[cfg(feature = "hydrate")]
-fn show_value(element: &web_sys::HtmlElement, value: &str) {
-    use wasm_bindgen::JsCast;
+trait TextControl {
+    fn current_value(&self) -> String;
+    fn replace_value(&self, value: &str);
+    fn caret(&self) -> Option<u32>;
+    fn place_caret(&self, caret: u32);
+}
+
+#[cfg(feature = "hydrate")]
+macro_rules! text_control {
+    ($element:ty) => {
+        impl TextControl for $element {
+            fn current_value(&self) -> String {
+                self.value()
+            }
+
+            fn replace_value(&self, value: &str) {
+                self.set_value(value);
+            }
+
+            fn caret(&self) -> Option<u32> {
+                self.selection_start().ok().flatten()
+            }
+
+            fn place_caret(&self, caret: u32) {
+                let _ = self.set_selection_range(caret, caret);
+            }
+        }
+    };
+}
+
+#[cfg(feature = "hydrate")]
+text_control!(web_sys::HtmlInputElement);
+#[cfg(feature = "hydrate")]
+text_control!(web_sys::HtmlTextAreaElement);
+
+/// Puts `value` into a text control. When the control has focus, the caret
+/// keeps its place relative to the surrounding text.
+#[cfg(feature = "hydrate")]
+fn show_value(control: &(impl TextControl + AsRef<web_sys::Element>), value: &str) {
+    let old = control.current_value();
+    if old == value {
+        return;
+    }
 
     let focused = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.active_element())
-        .is_some_and(|active| active == **element);
+        .is_some_and(|active| &active == control.as_ref());
+    let caret = control.caret();
 
-    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-        let old = input.value();
-        if old == value {
-            return;
-        }
-        let caret = input.selection_start().ok().flatten();
-        input.set_value(value);
-        if let (true, Some(caret)) = (focused, caret) {
-            let caret = shift_caret(&old, value, caret as usize) as u32;
-            let _ = input.set_selection_range(caret, caret);
-        }
-    } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        let old = area.value();
-        if old == value {
-            return;
-        }
-        let caret = area.selection_start().ok().flatten();
-        area.set_value(value);
-        if let (true, Some(caret)) = (focused, caret) {
-            let caret = shift_caret(&old, value, caret as usize) as u32;
-            let _ = area.set_selection_range(caret, caret);
-        }
+    control.replace_value(value);
+    if let (true, Some(caret)) = (focused, caret) {
+        control.place_caret(shift_caret(&old, value, caret as usize) as u32);
     }
 }
 
