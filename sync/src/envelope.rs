@@ -322,9 +322,9 @@ fn describe_cbor_error(error: &ciborium::de::Error<std::io::Error>) -> String {
     }
 }
 
-/// The longest peer-supplied text that an error message repeats, in
-/// characters; errors are logged and sent back, so a peer must not be able
-/// to make them large.
+/// The maximum length, in characters, of peer-supplied text repeated in an
+/// error message. Errors are logged and sent back, so a peer must not be
+/// able to make them large.
 const MAX_ECHOED_CHARS: usize = 64;
 
 /// Shortens peer-supplied text for an error message.

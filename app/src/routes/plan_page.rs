@@ -20,7 +20,7 @@ use crate::components::sync_status::SyncStatusBadge;
 use crate::workspace::{use_workspace, ConnectionState};
 
 /// How long an online plan page waits for a plan's first sync before it
-/// says the plan was not found, in milliseconds.
+/// reports the plan as not found, in milliseconds.
 #[cfg(feature = "hydrate")]
 const NOT_FOUND_AFTER_MS: u32 = 5_000;
 
@@ -58,9 +58,10 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     let plan = Memo::new(move |_| workspace.plan(id));
     provide_context(PlanContext { id, plan });
 
-    // An id that neither this device nor the server knows stays empty. The
-    // server answers an open plan's first sync within a second or two, so a
-    // plan still empty after this wait while online is reported as missing.
+    // A plan stored neither on this device nor on the server stays empty.
+    // The server replies to an open plan's first sync within a second or
+    // two, so a plan still empty after this wait while online is reported as
+    // missing.
     let waited_long = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
