@@ -168,7 +168,7 @@ fn report_display_lists_each_problem() {
     let text = import_csv(input.as_bytes()).unwrap().report.to_string();
 
     assert!(
-        text.starts_with("Imported 1 rows, skipped 1, 1 cell warnings.\n"),
+        text.starts_with("Imported 1 row, skipped 1, 1 cell warning.\n"),
         "{text}"
     );
     assert!(

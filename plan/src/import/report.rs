@@ -54,10 +54,10 @@ impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "Imported {} rows, skipped {}, {} cell warnings.",
-            self.rows_imported,
+            "Imported {}, skipped {}, {}.",
+            count(self.rows_imported, "row"),
             self.rows_skipped,
-            self.warnings.len()
+            count(self.warnings.len(), "cell warning")
         )?;
         for row in &self.skipped {
             writeln!(f, "Skipped line {}: {}", row.line, row.reason)?;
@@ -70,6 +70,15 @@ impl fmt::Display for ImportReport {
             )?;
         }
         Ok(())
+    }
+}
+
+/// Writes a count with its noun, singular for one.
+fn count(number: usize, noun: &str) -> String {
+    if number == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{number} {noun}s")
     }
 }
 
@@ -92,7 +101,7 @@ mod tests {
 
         assert_eq!(
             report.to_string(),
-            "Imported 7 rows, skipped 1, 1 cell warnings.\n\
+            "Imported 7 rows, skipped 1, 1 cell warning.\n\
              Skipped line 9: action type `Tier 2` is not known\n\
              Warning, line 12, column Budget ($): `abc` is not an amount\n"
         );
