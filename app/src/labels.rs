@@ -33,6 +33,18 @@ pub const ACTION_STATUSES: &[(&str, &str)] = &[
     ("on_hold", "On hold"),
 ];
 
+/// Resource kinds: stored value and label.
+pub const RESOURCE_KINDS: &[(&str, &str)] = &[
+    ("budget", "Budget"),
+    ("staff_role", "Staff role"),
+    ("protected_time", "Protected time"),
+    ("coach_or_mentor", "Coach or mentor"),
+    ("material", "Material"),
+];
+
+/// Check-in kinds: stored value and label.
+pub const CHECK_IN_KINDS: &[(&str, &str)] = &[("check_in", "Check-in"), ("pulse_check", "Pulse check")];
+
 /// Goal directions, with an empty choice for "not set".
 pub const DIRECTIONS: &[(&str, &str)] = &[("", "Not set"), ("increase", "Increase"), ("decrease", "Decrease")];
 
@@ -71,19 +83,10 @@ pub fn direction(direction: Direction) -> &'static str {
 
 /// The label of a resource kind.
 pub fn resource_kind(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::StaffRole => "Staff role",
-        ResourceKind::Budget => "Budget",
-        ResourceKind::ProtectedTime => "Protected time",
-        ResourceKind::CoachOrMentor => "Coach or mentor",
-        ResourceKind::Material => "Material",
-    }
+    label_of(RESOURCE_KINDS, kind.as_str())
 }
 
 /// The label of a check-in kind.
 pub fn check_in_kind(kind: CheckInKind) -> &'static str {
-    match kind {
-        CheckInKind::CheckIn => "Check-in",
-        CheckInKind::PulseCheck => "Pulse check",
-    }
+    label_of(CHECK_IN_KINDS, kind.as_str())
 }

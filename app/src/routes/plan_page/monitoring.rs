@@ -1,200 +1,386 @@
-//! The sections shown read-only for now: resources with their budget
-//! total, milestones, progress monitoring measurements and check-ins.
+//! Resources, milestones, progress monitoring measurements and check-ins.
 
-use cairn_plan::{EntityId, Plan};
+use cairn_plan::{CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone, Plan, Resource, ResourceKind};
 use leptos::prelude::*;
+use rust_decimal::Decimal;
 
-use super::{date_text, use_plan};
+use super::goals::LinkCheckbox;
+use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
+use crate::workspace::use_workspace;
 
-/// The titles of the actions with these ids, joined for display.
-fn action_titles(plan: &Plan, ids: &[EntityId]) -> String {
-    plan.actions
-        .iter()
-        .filter(|action| ids.contains(&action.id))
-        .map(|action| action.title.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Today's date in the browser's time zone, for new measurements.
+fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        if let Some(date) = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()) {
+            return date;
+        }
+    }
+    chrono::NaiveDate::default()
+}
+
+/// The ids and titles of the plan's actions, for link checkboxes.
+fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
+    plan.with(|plan| {
+        plan.iter()
+            .flat_map(|plan| plan.actions.iter().map(|action| (action.id.clone(), action.title.clone())))
+            .collect()
+    })
+}
+
+/// Parses an amount of money such as `1,250.00` or `$1250`; an empty input
+/// clears it.
+fn parse_amount(text: &str) -> Option<Decimal> {
+    let cleaned: String = text.chars().filter(|c| !matches!(c, '$' | ',' | ' ')).collect();
+    cleaned.parse().ok()
 }
 
 #[component]
 pub fn Resources() -> impl IntoView {
+    let workspace = use_workspace();
     let context = use_plan();
-    let rows = move || {
-        context.plan.with(|plan| {
-            let Some(plan) = plan else {
-                return Vec::new();
-            };
-            plan.resources
-                .iter()
-                .map(|resource| {
-                    (
-                        labels::resource_kind(resource.kind),
-                        resource.description.clone(),
-                        resource.amount.map(|amount| format!("${amount}")).unwrap_or_default(),
-                        resource.funding_source.clone(),
-                        action_titles(plan, &resource.action_ids),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    };
+    let ids = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.resources.iter().map(|resource| resource.id.clone())).collect::<Vec<_>>())
+    });
     let total = move || context.plan.with(|plan| plan.as_ref().map(Plan::total_budget).unwrap_or_default());
+
+    let add = move |_| {
+        let last = ids.get_untracked().last().cloned();
+        workspace.edit(context.id, |doc| doc.insert_resource(&Resource::new(ResourceKind::Budget, ""), last.as_ref()).map(|_| ()));
+    };
 
     view! {
         <section class="plan-section" aria-labelledby="resources-heading" data-testid="resources">
             <h2 id="resources-heading">"Resources"</h2>
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Amount"</th>
-                        <th scope="col">"Funding source"</th>
-                        <th scope="col">"For"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || rows().into_iter().map(|(kind, description, amount, source, actions)| view! {
-                        <tr>
-                            <td>{kind}</td>
-                            <td>{description}</td>
-                            <td class="number">{amount}</td>
-                            <td>{source}</td>
-                            <td>{actions}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row" colspan="2">"Total budget"</th>
-                        <td class="number" data-testid="total-budget">{move || format!("${}", total())}</td>
-                        <td colspan="2"></td>
-                    </tr>
-                </tfoot>
-            </table>
+            <ol class="entities">
+                <For each=move || ids.get() key=|id| id.clone() let:id>
+                    <ResourceRow id/>
+                </For>
+            </ol>
+            <p>"Total budget: " <strong data-testid="total-budget">{move || format!("${}", total())}</strong></p>
+            <button type="button" on:click=add data-testid="add-resource">"Add resource"</button>
         </section>
+    }
+}
+
+#[component]
+fn ResourceRow(id: EntityId) -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let key = id.clone();
+    let resource = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.resources.iter().find(|resource| resource.id == key).cloned())));
+
+    let field = move |read: fn(&Resource) -> String| Signal::derive(move || resource.with(|resource| resource.as_ref().map(read).unwrap_or_default()));
+    let write = move |apply: fn(&mut Resource, String)| {
+        Callback::new(move |value: String| {
+            let Some(mut resource) = resource.get_untracked() else {
+                return;
+            };
+            apply(&mut resource, value);
+            workspace.edit(context.id, |doc| doc.update_resource(&resource));
+        })
+    };
+    let toggle_action = Callback::new(move |(action, linked): (EntityId, bool)| {
+        let Some(mut resource) = resource.get_untracked() else {
+            return;
+        };
+        resource.action_ids.retain(|id| *id != action);
+        if linked {
+            resource.action_ids.push(action);
+        }
+        workspace.edit(context.id, |doc| doc.update_resource(&resource));
+    });
+    let actions = Memo::new(move |_| action_choices(&context.plan));
+    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Resources, &id));
+
+    view! {
+        <li class="entity" data-testid="resource">
+            <div class="field-grid">
+                <SelectField
+                    label="Kind"
+                    options=labels::RESOURCE_KINDS.to_vec()
+                    value=field(|resource| resource.kind.as_str().to_owned())
+                    on_change=write(|resource, value| if let Ok(kind) = value.parse() { resource.kind = kind })
+                    test_id="resource-kind"
+                />
+                <TextField label="Description" value=field(|resource| resource.description.clone()) on_input=write(|resource, value| resource.description = value) test_id="resource-description"/>
+                <ValueField label="Amount (USD)" kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.amount = parse_amount(&value)) test_id="resource-amount"/>
+                <TextField label="Funding source" value=field(|resource| resource.funding_source.clone()) on_input=write(|resource, value| resource.funding_source = value) test_id="resource-funding-source"/>
+            </div>
+            <fieldset class="links">
+                <legend>"Actions this resource supports"</legend>
+                <For each=move || actions.get() key=|(id, title)| (id.clone(), title.clone()) let:choice>
+                    <LinkCheckbox
+                        target=choice.0.clone()
+                        label=choice.1.clone()
+                        checked=Signal::derive({
+                            let target = choice.0.clone();
+                            move || resource.with(|resource| resource.as_ref().is_some_and(|resource| resource.action_ids.contains(&target)))
+                        })
+                        on_toggle=toggle_action
+                    />
+                </For>
+            </fieldset>
+            <button type="button" class="remove" on:click=remove data-testid="remove-resource">"Remove resource"</button>
+        </li>
     }
 }
 
 #[component]
 pub fn Milestones() -> impl IntoView {
+    let workspace = use_workspace();
     let context = use_plan();
-    let rows = move || {
-        context.plan.with(|plan| {
-            let Some(plan) = plan else {
-                return Vec::new();
-            };
-            plan.milestones
-                .iter()
-                .map(|milestone| (milestone.title.clone(), date_text(milestone.date), milestone.done, action_titles(plan, &milestone.action_ids)))
-                .collect::<Vec<_>>()
-        })
+    let ids = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.milestones.iter().map(|milestone| milestone.id.clone())).collect::<Vec<_>>())
+    });
+
+    let add = move |_| {
+        let last = ids.get_untracked().last().cloned();
+        workspace.edit(context.id, |doc| doc.insert_milestone(&Milestone::new("", None), last.as_ref()).map(|_| ()));
     };
 
     view! {
         <section class="plan-section" aria-labelledby="milestones-heading" data-testid="milestones">
             <h2 id="milestones-heading">"Milestones"</h2>
-            <Show when=move || !rows().is_empty() fallback=|| view! { <p>"No milestones yet."</p> }>
-                <ul>
-                    {move || rows().into_iter().map(|(title, date, done, actions)| view! {
-                        <li>
-                            <strong>{title}</strong>
-                            " " {date}
-                            {done.then_some(" (done)")}
-                            {(!actions.is_empty()).then(|| format!(" for {actions}"))}
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </Show>
+            <ol class="entities">
+                <For each=move || ids.get() key=|id| id.clone() let:id>
+                    <MilestoneRow id/>
+                </For>
+            </ol>
+            <button type="button" on:click=add data-testid="add-milestone">"Add milestone"</button>
         </section>
+    }
+}
+
+#[component]
+fn MilestoneRow(id: EntityId) -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let key = id.clone();
+    let milestone = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.milestones.iter().find(|milestone| milestone.id == key).cloned())));
+
+    let field = move |read: fn(&Milestone) -> String| Signal::derive(move || milestone.with(|milestone| milestone.as_ref().map(read).unwrap_or_default()));
+    let write = move |apply: fn(&mut Milestone, String)| {
+        Callback::new(move |value: String| {
+            let Some(mut milestone) = milestone.get_untracked() else {
+                return;
+            };
+            apply(&mut milestone, value);
+            workspace.edit(context.id, |doc| doc.update_milestone(&milestone));
+        })
+    };
+    let set_done = move |done: bool| {
+        let Some(mut milestone) = milestone.get_untracked() else {
+            return;
+        };
+        milestone.done = done;
+        workspace.edit(context.id, |doc| doc.update_milestone(&milestone));
+    };
+    let toggle_action = Callback::new(move |(action, linked): (EntityId, bool)| {
+        let Some(mut milestone) = milestone.get_untracked() else {
+            return;
+        };
+        milestone.action_ids.retain(|id| *id != action);
+        if linked {
+            milestone.action_ids.push(action);
+        }
+        workspace.edit(context.id, |doc| doc.update_milestone(&milestone));
+    });
+    let actions = Memo::new(move |_| action_choices(&context.plan));
+    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Milestones, &id));
+
+    view! {
+        <li class="entity" data-testid="milestone">
+            <div class="field-grid">
+                <TextField label="Milestone" value=field(|milestone| milestone.title.clone()) on_input=write(|milestone, value| milestone.title = value) test_id="milestone-title"/>
+                <ValueField label="Date" kind="date" value=field(|milestone| date_text(milestone.date)) on_change=write(|milestone, value| milestone.date = parse_date(&value)) test_id="milestone-date"/>
+                <label class="link">
+                    <input
+                        type="checkbox"
+                        data-testid="milestone-done"
+                        prop:checked=move || milestone.with(|milestone| milestone.as_ref().is_some_and(|milestone| milestone.done))
+                        on:change=move |event| set_done(event_target_checked(&event))
+                    />
+                    <span>"Reached"</span>
+                </label>
+            </div>
+            <fieldset class="links">
+                <legend>"Actions this milestone marks"</legend>
+                <For each=move || actions.get() key=|(id, title)| (id.clone(), title.clone()) let:choice>
+                    <LinkCheckbox
+                        target=choice.0.clone()
+                        label=choice.1.clone()
+                        checked=Signal::derive({
+                            let target = choice.0.clone();
+                            move || milestone.with(|milestone| milestone.as_ref().is_some_and(|milestone| milestone.action_ids.contains(&target)))
+                        })
+                        on_toggle=toggle_action
+                    />
+                </For>
+            </fieldset>
+            <button type="button" class="remove" on:click=remove data-testid="remove-milestone">"Remove milestone"</button>
+        </li>
     }
 }
 
 #[component]
 pub fn Measurements() -> impl IntoView {
+    let workspace = use_workspace();
     let context = use_plan();
-    let rows = move || {
-        context.plan.with(|plan| {
-            let Some(plan) = plan else {
-                return Vec::new();
-            };
-            plan.measurements
-                .iter()
-                .map(|measurement| {
-                    let goal = plan.goals.iter().find(|goal| goal.id == measurement.goal_id);
-                    let measure = goal
-                        .map(|goal| if goal.measure.is_empty() { goal.statement.clone() } else { goal.measure.clone() })
-                        .unwrap_or_else(|| "(goal removed)".to_owned());
-                    let unit = goal.map(|goal| goal.unit.clone()).unwrap_or_default();
-                    (measure, date_text(Some(measurement.date)), format!("{}{unit}", measurement.value), measurement.note.clone())
-                })
-                .collect::<Vec<_>>()
-        })
+    let ids = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.measurements.iter().map(|measurement| measurement.id.clone())).collect::<Vec<_>>())
+    });
+    let first_goal = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.goals.first().map(|goal| goal.id.clone()))));
+
+    let add = move |_| {
+        let Some(goal) = first_goal.get_untracked() else {
+            return;
+        };
+        let last = ids.get_untracked().last().cloned();
+        workspace.edit(context.id, |doc| doc.insert_measurement(&Measurement::new(goal, today(), 0.0), last.as_ref()).map(|_| ()));
     };
 
     view! {
         <section class="plan-section" aria-labelledby="measurements-heading" data-testid="measurements">
             <h2 id="measurements-heading">"Progress monitoring"</h2>
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"Measure"</th>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Value"</th>
-                        <th scope="col">"Note"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || rows().into_iter().map(|(measure, date, value, note)| view! {
-                        <tr data-testid="measurement">
-                            <td>{measure}</td>
-                            <td>{date}</td>
-                            <td class="number">{value}</td>
-                            <td>{note}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <ol class="entities">
+                <For each=move || ids.get() key=|id| id.clone() let:id>
+                    <MeasurementRow id/>
+                </For>
+            </ol>
+            <Show when=move || first_goal.with(Option::is_some) fallback=|| view! { <p>"Add a SMART goal to record measurements against it."</p> }>
+                <button type="button" on:click=add data-testid="add-measurement">"Add measurement"</button>
+            </Show>
         </section>
     }
 }
 
 #[component]
-pub fn CheckIns() -> impl IntoView {
+fn MeasurementRow(id: EntityId) -> impl IntoView {
+    let workspace = use_workspace();
     let context = use_plan();
-    let rows = move || {
+    let key = id.clone();
+    let measurement = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.measurements.iter().find(|measurement| measurement.id == key).cloned())));
+
+    let field = move |read: fn(&Measurement) -> String| Signal::derive(move || measurement.with(|measurement| measurement.as_ref().map(read).unwrap_or_default()));
+    let write = move |apply: fn(&mut Measurement, String)| {
+        Callback::new(move |value: String| {
+            let Some(mut measurement) = measurement.get_untracked() else {
+                return;
+            };
+            apply(&mut measurement, value);
+            workspace.edit(context.id, |doc| doc.update_measurement(&measurement));
+        })
+    };
+    let goals = Memo::new(move |_| {
         context.plan.with(|plan| {
             plan.iter()
-                .flat_map(|plan| plan.check_ins.iter())
-                .map(|check_in| {
-                    (
-                        labels::check_in_kind(check_in.kind),
-                        date_text(check_in.date),
-                        check_in.summary.clone(),
-                        check_in.decisions.clone(),
-                        check_in.next_steps.clone(),
-                    )
-                })
+                .flat_map(|plan| plan.goals.iter())
+                .map(|goal| (goal.id.to_string(), if goal.measure.is_empty() { goal.statement.clone() } else { goal.measure.clone() }))
                 .collect::<Vec<_>>()
         })
+    });
+    let selected_goal = field(|measurement| measurement.goal_id.to_string());
+    let set_goal = write(|measurement, value| {
+        if let Ok(goal) = value.parse() {
+            measurement.goal_id = goal;
+        }
+    });
+    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Measurements, &id));
+
+    view! {
+        <li class="entity" data-testid="measurement">
+            <div class="field-grid">
+                <label class="field">
+                    <span class="field-label">"Goal"</span>
+                    <select data-testid="measurement-goal" prop:value=move || selected_goal.get() on:change=move |event| set_goal.run(event_target_value(&event))>
+                        {move || goals.get().into_iter().map(|(id, text)| {
+                            let selected = selected_goal.get() == id;
+                            view! { <option value=id selected=selected>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <ValueField label="Date" kind="date" value=field(|measurement| date_text(Some(measurement.date))) on_change=write(|measurement, value| if let Some(date) = parse_date(&value) { measurement.date = date }) test_id="measurement-date"/>
+                <ValueField label="Value" kind="number" value=field(|measurement| number_text(Some(measurement.value))) on_change=write(|measurement, value| if let Some(number) = parse_number(&value) { measurement.value = number }) test_id="measurement-value"/>
+                <TextField label="Note" value=field(|measurement| measurement.note.clone()) on_input=write(|measurement, value| measurement.note = value) test_id="measurement-note"/>
+            </div>
+            <button type="button" class="remove" on:click=remove data-testid="remove-measurement">"Remove measurement"</button>
+        </li>
+    }
+}
+
+#[component]
+pub fn CheckIns() -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let ids = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.iter().flat_map(|plan| plan.check_ins.iter().map(|check_in| check_in.id.clone())).collect::<Vec<_>>())
+    });
+
+    let add = move |_| {
+        let last = ids.get_untracked().last().cloned();
+        workspace.edit(context.id, |doc| doc.insert_check_in(&CheckIn::new(CheckInKind::CheckIn, Some(today())), last.as_ref()).map(|_| ()));
     };
 
     view! {
         <section class="plan-section" aria-labelledby="check-ins-heading" data-testid="check-ins">
             <h2 id="check-ins-heading">"Check-ins"</h2>
-            <Show when=move || !rows().is_empty() fallback=|| view! { <p>"No check-ins yet."</p> }>
-                <ul>
-                    {move || rows().into_iter().map(|(kind, date, summary, decisions, next_steps)| view! {
-                        <li>
-                            <strong>{kind} " " {date}</strong>
-                            <p>{summary}</p>
-                            <p>"Decisions: " {decisions}</p>
-                            <p>"Next steps: " {next_steps}</p>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </Show>
+            <ol class="entities">
+                <For each=move || ids.get() key=|id| id.clone() let:id>
+                    <CheckInRow id/>
+                </For>
+            </ol>
+            <button type="button" on:click=add data-testid="add-check-in">"Add check-in"</button>
         </section>
+    }
+}
+
+#[component]
+fn CheckInRow(id: EntityId) -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let key = id.clone();
+    let check_in = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.check_ins.iter().find(|check_in| check_in.id == key).cloned())));
+
+    let field = move |read: fn(&CheckIn) -> String| Signal::derive(move || check_in.with(|check_in| check_in.as_ref().map(read).unwrap_or_default()));
+    let write = move |apply: fn(&mut CheckIn, String)| {
+        Callback::new(move |value: String| {
+            let Some(mut check_in) = check_in.get_untracked() else {
+                return;
+            };
+            apply(&mut check_in, value);
+            workspace.edit(context.id, |doc| doc.update_check_in(&check_in));
+        })
+    };
+    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::CheckIns, &id));
+
+    view! {
+        <li class="entity" data-testid="check-in">
+            <div class="field-grid">
+                <ValueField label="Date" kind="date" value=field(|check_in| date_text(check_in.date)) on_change=write(|check_in, value| check_in.date = parse_date(&value)) test_id="check-in-date"/>
+                <SelectField
+                    label="Kind"
+                    options=labels::CHECK_IN_KINDS.to_vec()
+                    value=field(|check_in| check_in.kind.as_str().to_owned())
+                    on_change=write(|check_in, value| if let Ok(kind) = value.parse() { check_in.kind = kind })
+                    test_id="check-in-kind"
+                />
+            </div>
+            <TextField label="Summary" value=field(|check_in| check_in.summary.clone()) on_input=write(|check_in, value| check_in.summary = value) multiline=true test_id="check-in-summary"/>
+            <TextField label="Decisions" value=field(|check_in| check_in.decisions.clone()) on_input=write(|check_in, value| check_in.decisions = value) multiline=true test_id="check-in-decisions"/>
+            <TextField label="Next steps" value=field(|check_in| check_in.next_steps.clone()) on_input=write(|check_in, value| check_in.next_steps = value) multiline=true test_id="check-in-next-steps"/>
+            <button type="button" class="remove" on:click=remove data-testid="remove-check-in">"Remove check-in"</button>
+        </li>
     }
 }
