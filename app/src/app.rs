@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     let workspace = Workspace::new();
-    provide_context(workspace.clone());
+    provide_context(workspace);
     Effect::new(move |_| workspace.start());
 
     view! {

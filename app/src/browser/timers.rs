@@ -14,11 +14,11 @@ pub fn every(interval_ms: u32, callback: impl FnMut() + 'static) {
 }
 
 /// Calls `callback` each time the window fires the event `name`.
-pub fn on_window_event(name: &str, mut callback: impl FnMut() + 'static) {
+pub fn on_window_event(name: &str, callback: impl FnMut() + 'static) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let listener = Closure::<dyn FnMut()>::new(move || callback());
+    let listener = Closure::<dyn FnMut()>::new(callback);
     if window
         .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
         .is_ok()
