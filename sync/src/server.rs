@@ -196,6 +196,12 @@ impl ServerDocument {
                 reason: error.to_string(),
             })?;
 
+        // NOTE: automerge 0.12 applies the change chunks of a sync message
+        // with a partial load that logs and drops a chunk it cannot parse,
+        // so such a message gets a normal reply. The sender never receives
+        // an ack for the dropped changes and keeps showing them as unsaved.
+        // Loading each chunk on its own first is no check: a valid chunk
+        // whose dependencies are in the document fails that way too.
         let heads_before = self.doc.get_heads();
         self.doc
             .receive_sync_message(state, message)
