@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::notice::NoticeBanner;
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage};
 use crate::workspace::Workspace;
 
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">"Cairn"</a>
             </header>
             <main>
+                <NoticeBanner/>
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>

@@ -1,4 +1,5 @@
 //! Small components shared by the pages.
 
 pub mod fields;
+pub mod notice;
 pub mod sync_status;

@@ -1,0 +1,43 @@
+// When the browser refuses to store more, the user is told, and the edit
+// still reaches the server.
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+
+import { CairnServer, fixtures } from './support/server';
+import { expectSaved, openPlan } from './support/plan';
+import { newPerson } from './support/pages';
+
+test('full browser store shows notice and syncs', async ({ browser }) => {
+  const server = await CairnServer.start();
+  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
+  const planId = output.trim().split('\n').pop()!.trim();
+  const page = await newPerson(browser);
+  await openPlan(page, server.url, planId);
+
+  // Fill localStorage to its quota with filler keys.
+  const filled = await page.evaluate(() => {
+    let size = 1 << 20;
+    let index = 0;
+    while (size >= 16) {
+      try {
+        localStorage.setItem(`filler.${index}`, 'x'.repeat(size));
+        index += 1;
+      } catch {
+        size = Math.floor(size / 2);
+      }
+    }
+    return index;
+  });
+  expect(filled).toBeGreaterThan(0);
+
+  await page.getByTestId('plan-title').fill('Edited with a full store');
+
+  await expect(page.getByTestId('notice')).toContainText('no room left');
+  await expectSaved(page);
+  const stored = await server.planJson(planId);
+  expect(stored.title).toBe('Edited with a full store');
+
+  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  expect(await server.stop()).toBe(0);
+});
