@@ -4,8 +4,8 @@
 use cairn_plan::{Action, ActionKind, Collection, EntityId, SupportType};
 use leptos::prelude::*;
 
-use super::goals::LinkCheckbox;
 use super::{date_text, parse_date, use_plan};
+use crate::components::links::{set_link, LinkList};
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
 use crate::workspace::use_workspace;
@@ -79,10 +79,7 @@ fn ActionRow(id: EntityId) -> impl IntoView {
         let Some(mut action) = action.get_untracked() else {
             return;
         };
-        action.goal_ids.retain(|id| *id != goal);
-        if linked {
-            action.goal_ids.push(goal);
-        }
+        set_link(&mut action.goal_ids, goal, linked);
         workspace.edit(context.id, |doc| doc.update_action(&action));
     });
     let goals = Memo::new(move |_| {
@@ -129,20 +126,12 @@ fn ActionRow(id: EntityId) -> impl IntoView {
             <TextField label="Success indicator" value=field(|action| action.success_indicator.clone()) on_input=write(|action, value| action.success_indicator = value) test_id="action-success-indicator"/>
             <TextField label="Evidence of implementation" value=field(|action| action.evidence_of_implementation.clone()) on_input=write(|action, value| action.evidence_of_implementation = value) test_id="action-evidence"/>
             <TextField label="Notes" value=field(|action| action.notes.clone()) on_input=write(|action, value| action.notes = value) multiline=true test_id="action-notes"/>
-            <fieldset class="links">
-                <legend>"Goals this action works toward"</legend>
-                <For each=move || goals.get() key=|(id, statement)| (id.clone(), statement.clone()) let:goal_entry>
-                    <LinkCheckbox
-                        target=goal_entry.0.clone()
-                        label=goal_entry.1.clone()
-                        checked=Signal::derive({
-                            let target = goal_entry.0.clone();
-                            move || action.with(|action| action.as_ref().is_some_and(|action| action.goal_ids.contains(&target)))
-                        })
-                        on_toggle=toggle_goal
-                    />
-                </For>
-            </fieldset>
+            <LinkList
+                legend="Goals this action works toward"
+                choices=goals
+                linked=Signal::derive(move || action.with(|action| action.as_ref().map(|action| action.goal_ids.clone()).unwrap_or_default()))
+                on_toggle=toggle_goal
+            />
             <button type="button" class="remove" on:click=remove data-testid="remove-action">"Remove action"</button>
         </li>
     }

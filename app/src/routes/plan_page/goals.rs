@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{date_text, number_text, parse_date, parse_number, use_plan};
 use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::components::links::{set_link, LinkList};
 use crate::labels;
 use crate::workspace::use_workspace;
 
@@ -59,10 +60,7 @@ fn GoalRow(id: EntityId) -> impl IntoView {
         let Some(mut goal) = goal.get_untracked() else {
             return;
         };
-        goal.root_cause_ids.retain(|id| *id != root_cause);
-        if linked {
-            goal.root_cause_ids.push(root_cause);
-        }
+        set_link(&mut goal.root_cause_ids, root_cause, linked);
         workspace.edit(context.id, |doc| doc.update_goal(&goal));
     });
     let root_causes = Memo::new(move |_| {
@@ -91,48 +89,13 @@ fn GoalRow(id: EntityId) -> impl IntoView {
                     test_id="goal-direction"
                 />
             </div>
-            <fieldset class="links">
-                <legend>"Root causes this goal answers"</legend>
-                <For each=move || root_causes.get() key=|(id, statement)| (id.clone(), statement.clone()) let:root_cause>
-                    <LinkCheckbox
-                        target=root_cause.0.clone()
-                        label=root_cause.1.clone()
-                        checked=Signal::derive({
-                            let target = root_cause.0.clone();
-                            move || goal.with(|goal| goal.as_ref().is_some_and(|goal| goal.root_cause_ids.contains(&target)))
-                        })
-                        on_toggle=toggle_root_cause
-                    />
-                </For>
-            </fieldset>
+            <LinkList
+                legend="Root causes this goal answers"
+                choices=root_causes
+                linked=Signal::derive(move || goal.with(|goal| goal.as_ref().map(|goal| goal.root_cause_ids.clone()).unwrap_or_default()))
+                on_toggle=toggle_root_cause
+            />
             <button type="button" class="remove" on:click=remove data-testid="remove-goal">"Remove goal"</button>
         </li>
-    }
-}
-
-/// A checkbox that links an entity to another one, labelled with the
-/// other one's text.
-#[component]
-pub fn LinkCheckbox(
-    /// The entity the checkbox links to.
-    target: EntityId,
-    /// Its text.
-    label: String,
-    /// Whether the link exists.
-    #[prop(into)]
-    checked: Signal<bool>,
-    /// Called with the target and whether it is now linked.
-    on_toggle: Callback<(EntityId, bool)>,
-) -> impl IntoView {
-    let label = if label.trim().is_empty() { "(no text yet)".to_owned() } else { label };
-    view! {
-        <label class="link">
-            <input
-                type="checkbox"
-                prop:checked=move || checked.get()
-                on:change=move |event| on_toggle.run((target.clone(), event_target_checked(&event)))
-            />
-            <span>{label}</span>
-        </label>
     }
 }

@@ -4,8 +4,8 @@ use cairn_plan::{CheckIn, CheckInKind, Collection, EntityId, Measurement, Milest
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-use super::goals::LinkCheckbox;
 use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use crate::components::links::{set_link, LinkList};
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
 use crate::workspace::use_workspace;
@@ -89,10 +89,7 @@ fn ResourceRow(id: EntityId) -> impl IntoView {
         let Some(mut resource) = resource.get_untracked() else {
             return;
         };
-        resource.action_ids.retain(|id| *id != action);
-        if linked {
-            resource.action_ids.push(action);
-        }
+        set_link(&mut resource.action_ids, action, linked);
         workspace.edit(context.id, |doc| doc.update_resource(&resource));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
@@ -112,20 +109,12 @@ fn ResourceRow(id: EntityId) -> impl IntoView {
                 <ValueField label="Amount (USD)" kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.amount = parse_amount(&value)) test_id="resource-amount"/>
                 <TextField label="Funding source" value=field(|resource| resource.funding_source.clone()) on_input=write(|resource, value| resource.funding_source = value) test_id="resource-funding-source"/>
             </div>
-            <fieldset class="links">
-                <legend>"Actions this resource supports"</legend>
-                <For each=move || actions.get() key=|(id, title)| (id.clone(), title.clone()) let:choice>
-                    <LinkCheckbox
-                        target=choice.0.clone()
-                        label=choice.1.clone()
-                        checked=Signal::derive({
-                            let target = choice.0.clone();
-                            move || resource.with(|resource| resource.as_ref().is_some_and(|resource| resource.action_ids.contains(&target)))
-                        })
-                        on_toggle=toggle_action
-                    />
-                </For>
-            </fieldset>
+            <LinkList
+                legend="Actions this resource supports"
+                choices=actions
+                linked=Signal::derive(move || resource.with(|resource| resource.as_ref().map(|resource| resource.action_ids.clone()).unwrap_or_default()))
+                on_toggle=toggle_action
+            />
             <button type="button" class="remove" on:click=remove data-testid="remove-resource">"Remove resource"</button>
         </li>
     }
@@ -187,10 +176,7 @@ fn MilestoneRow(id: EntityId) -> impl IntoView {
         let Some(mut milestone) = milestone.get_untracked() else {
             return;
         };
-        milestone.action_ids.retain(|id| *id != action);
-        if linked {
-            milestone.action_ids.push(action);
-        }
+        set_link(&mut milestone.action_ids, action, linked);
         workspace.edit(context.id, |doc| doc.update_milestone(&milestone));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
@@ -211,20 +197,12 @@ fn MilestoneRow(id: EntityId) -> impl IntoView {
                     <span>"Reached"</span>
                 </label>
             </div>
-            <fieldset class="links">
-                <legend>"Actions this milestone marks"</legend>
-                <For each=move || actions.get() key=|(id, title)| (id.clone(), title.clone()) let:choice>
-                    <LinkCheckbox
-                        target=choice.0.clone()
-                        label=choice.1.clone()
-                        checked=Signal::derive({
-                            let target = choice.0.clone();
-                            move || milestone.with(|milestone| milestone.as_ref().is_some_and(|milestone| milestone.action_ids.contains(&target)))
-                        })
-                        on_toggle=toggle_action
-                    />
-                </For>
-            </fieldset>
+            <LinkList
+                legend="Actions this milestone marks"
+                choices=actions
+                linked=Signal::derive(move || milestone.with(|milestone| milestone.as_ref().map(|milestone| milestone.action_ids.clone()).unwrap_or_default()))
+                on_toggle=toggle_action
+            />
             <button type="button" class="remove" on:click=remove data-testid="remove-milestone">"Remove milestone"</button>
         </li>
     }
