@@ -1,9 +1,8 @@
 // Two people co-edit one plan in two browser contexts and see each
 // other's edits live.
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
 
-import { CairnServer, fixtures } from './support/server';
+import { CairnServer } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
 import { expectNoErrors, newPerson } from './support/pages';
 
@@ -12,8 +11,7 @@ let planId: string;
 
 test.beforeAll(async () => {
   server = await CairnServer.start();
-  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
-  planId = output.trim().split('\n').pop()!.trim();
+  planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
 });
 
 test.afterAll(async () => {

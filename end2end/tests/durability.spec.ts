@@ -1,15 +1,13 @@
 // A server killed with SIGKILL and restarted has lost no acknowledged edit.
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
 
-import { CairnServer, fixtures } from './support/server';
+import { CairnServer } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
 import { expectNoErrors, newPerson } from './support/pages';
 
 test('killed server keeps every acknowledged edit', async ({ browser }) => {
   const server = await CairnServer.start();
-  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
-  const planId = output.trim().split('\n').pop()!.trim();
+  const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
 
   const editor = await newPerson(browser);
   await openPlan(editor, server.url, planId);

@@ -1,9 +1,8 @@
 // A district imports its spreadsheet plan with `cairn import` and finds
 // every part of it on the plan page.
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
 
-import { CairnServer, fixtures } from './support/server';
+import { CairnServer } from './support/server';
 import { openPlan } from './support/plan';
 import { expectNoErrors, watchErrors } from './support/pages';
 
@@ -18,8 +17,7 @@ test.afterAll(async () => {
 });
 
 test('imported Lincoln plan shows every section', async ({ page }) => {
-  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
-  const id = output.trim().split('\n').pop()!.trim();
+  const id = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
   watchErrors(page);
 
   await openPlan(page, server.url, id);
@@ -38,8 +36,7 @@ test('imported Lincoln plan shows every section', async ({ page }) => {
 });
 
 test('plan list shows the imported plan', async ({ page }) => {
-  const output = server.cli('import', join(fixtures, 'riverbend-usd-early-literacy-2026-27.csv'));
-  const id = output.trim().split('\n').pop()!.trim();
+  const id = server.importFixture('riverbend-usd-early-literacy-2026-27.csv');
 
   watchErrors(page);
 

@@ -1,16 +1,14 @@
-// When the browser refuses to store more, the user is told, and the edit
-// still reaches the server.
+// When the browser rejects a write because its store is full, a notice
+// appears and the edit still reaches the server.
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
 
-import { CairnServer, fixtures } from './support/server';
+import { CairnServer } from './support/server';
 import { expectSaved, openPlan } from './support/plan';
 import { newPerson } from './support/pages';
 
 test('full browser store shows notice and syncs', async ({ browser }) => {
   const server = await CairnServer.start();
-  const output = server.cli('import', join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
-  const planId = output.trim().split('\n').pop()!.trim();
+  const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
   const page = await newPerson(browser);
   await openPlan(page, server.url, planId);
 

@@ -286,9 +286,9 @@ impl LoadedDocument {
 
         let mut senders_with_changes = Vec::new();
         for (peer, data) in batch {
-            // Applying a large change takes CPU time; `block_in_place` lets
-            // the runtime move this worker's other tasks (other documents,
-            // connections, the shutdown signal) to another worker meanwhile.
+            // Applying a large change takes CPU time. Meanwhile the runtime
+            // moves this worker's other tasks (other documents, connections,
+            // the shutdown signal) to another worker.
             let received = crate::blocking::run_cpu_bound(|| self.server.receive_sync(peer, &data));
             match received {
                 Ok(applied) => {

@@ -163,7 +163,7 @@ impl fmt::Display for CloseReason {
 
 impl CloseReason {
     /// The close frame the server sends, or `None` when the socket failed.
-    /// Answering a client's close frame completes the closing handshake.
+    /// Replying to a client's close frame completes the closing handshake.
     fn close_frame(self) -> Option<Outgoing> {
         match self {
             CloseReason::ReadFailed => None,
@@ -392,7 +392,7 @@ impl Connection {
                 });
             }
             Message::Error { doc, code, .. } => {
-                // Answering an error with an error could loop, so it is only
+                // Replying to an error with an error could loop, so it is only
                 // logged. Its text is not logged: it comes from the client.
                 debug!(document_id = ?doc.map(|doc| doc.to_string()), ?code, "the client reported an error");
             }

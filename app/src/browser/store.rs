@@ -6,7 +6,7 @@
 //! under `cairn.acked.<id>`. The list of the plans on this device, shown when
 //! the server cannot be reached, is under `cairn.plans`.
 //!
-//! NOTE: localStorage holds about 5 MiB per origin, which fits a few dozen
+//! NOTE: localStorage stores about 5 MiB per origin, which fits a few dozen
 //! plans. IndexedDB has room for a coach's whole set and will replace this
 //! store behind the same trait; its API is asynchronous, so the trait will
 //! become async with it.

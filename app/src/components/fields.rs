@@ -1,16 +1,16 @@
 //! Form fields bound to a plan document.
 //!
 //! A field shows a value read from the document and reports every change
-//! the user makes. Text fields send the whole new value on each keystroke;
-//! the plan document turns it into a minimal splice of its Automerge
+//! the user makes. Text fields send the whole new value on each keystroke.
+//! The plan document turns it into a minimal splice of its Automerge
 //! `Text`, so two people typing in one field both keep their words. When a
 //! remote edit changes the field the user is typing in, the caret moves with
 //! the text around it instead of jumping to the end.
 
 use leptos::prelude::*;
 
-/// Where the caret should go after `old` is replaced by `new`, given that it
-/// was at `caret` in `old`. Positions count UTF-16 code units, as the DOM's
+/// Computes where the caret goes after `old` is replaced by `new`, given
+/// that it was at `caret` in `old`. Positions count UTF-16 code units, as the DOM's
 /// selection does.
 pub fn shift_caret(old: &str, new: &str, caret: usize) -> usize {
     let old: Vec<u16> = old.encode_utf16().collect();

@@ -1,4 +1,4 @@
-//! The banner that tells the user about a problem the app could not solve
+//! The banner that informs the user of a problem the app could not solve
 //! alone, such as a full browser store or an error from the server.
 
 use leptos::prelude::*;

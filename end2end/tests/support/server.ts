@@ -55,6 +55,14 @@ export class CairnServer {
     });
   }
 
+  /// Imports a sample plan from `plan/tests/fixtures` into this server's
+  /// database with `cairn import` and returns the new plan's id, which the
+  /// command prints on its last line.
+  importFixture(fileName: string): string {
+    const output = this.cli('import', join(fixtures, fileName));
+    return output.trim().split('\n').pop()!.trim();
+  }
+
   async launch(): Promise<void> {
     const child = spawn(cairnBinary, ['serve', '--addr', `127.0.0.1:${this.port}`, '--site-root', siteRoot], {
       env: { ...process.env, DATABASE_URL: this.databaseUrl, RUST_LOG: 'info' },

@@ -1,5 +1,5 @@
 //! SMART goals: measure, baseline, target, direction, and the root causes
-//! each goal answers.
+//! each goal addresses.
 
 use cairn_plan::{Collection, Direction, EntityId, Goal};
 use leptos::prelude::*;

@@ -22,7 +22,7 @@ fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::default()
 }
 
-/// The ids and titles of the plan's actions, for link checkboxes.
+/// Lists the ids and titles of the plan's actions, for link checkboxes.
 fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
     plan.with(|plan| {
         plan.iter()
