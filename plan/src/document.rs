@@ -45,9 +45,10 @@ use crate::error::PlanError;
 use crate::ids::EntityId;
 use crate::model::{
     Action, CheckIn, Goal, Measurement, Milestone, Plan, PlanStatus, Resource, RootCause,
+    DEFAULT_CURRENCY,
 };
 use crate::position::{key_between, spread_keys};
-use entities::{Entity, ACTION_IDS, GOAL_ID, GOAL_IDS, ROOT_CAUSE_IDS};
+use entities::{Entity, ACTION_IDS, ACTION_REVIEWS, GOAL_ID, GOAL_IDS, ROOT_CAUSE_IDS};
 use fields::{create_field, unlink, write_field, FieldReader, FieldValue};
 
 const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -129,6 +130,7 @@ fn dependents(collection: Collection) -> &'static [Dependent] {
         Collection::Actions => &[
             Dependent::Unlink(Collection::Resources, ACTION_IDS),
             Dependent::Unlink(Collection::Milestones, ACTION_IDS),
+            Dependent::Unlink(Collection::CheckIns, ACTION_REVIEWS),
         ],
         Collection::Resources
         | Collection::Milestones
@@ -279,6 +281,10 @@ impl PlanDocument {
             team: root.text("team"),
             participating_schools: read_string_list(doc, PARTICIPATING_SCHOOLS_KEY),
             status: root.parsed("status").unwrap_or_default(),
+            currency: root
+                .string("currency")
+                .filter(|currency| !currency.is_empty())
+                .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
             root_causes: read_collection(doc),
             goals: read_collection(doc),
             actions: read_collection(doc),
@@ -294,6 +300,11 @@ impl PlanDocument {
 
     pub fn set_title(&mut self, title: &str) -> Result<(), PlanError> {
         self.set_root_field("title", FieldValue::Text(title.to_owned()))
+    }
+
+    /// Sets the ISO 4217 code, such as `USD`, of every amount in the plan.
+    pub fn set_currency(&mut self, currency: &str) -> Result<(), PlanError> {
+        self.set_root_field("currency", FieldValue::name(currency))
     }
 
     pub fn set_district(&mut self, district: &str) -> Result<(), PlanError> {
@@ -540,6 +551,7 @@ fn create_schema(tx: &mut Transaction<'_>) -> Result<(), PlanError> {
     tx.put_object(ROOT, "title", ObjType::Text)?;
     tx.put_object(ROOT, "team", ObjType::Text)?;
     tx.put(ROOT, "status", PlanStatus::Draft.as_str())?;
+    tx.put(ROOT, "currency", DEFAULT_CURRENCY)?;
     tx.put_object(ROOT, PARTICIPATING_SCHOOLS_KEY, ObjType::List)?;
 
     for collection in Collection::ALL {
@@ -557,6 +569,7 @@ fn write_plan_fields(tx: &mut Transaction<'_>, plan: &Plan) -> Result<(), PlanEr
         ("focus_area", FieldValue::name(&plan.focus_area)),
         ("team", FieldValue::Text(plan.team.clone())),
         ("status", FieldValue::name(plan.status.as_str())),
+        ("currency", FieldValue::name(&plan.currency)),
     ];
     for (key, value) in &fields {
         write_field(tx, &ROOT, key, value)?;
@@ -641,6 +654,11 @@ fn check_fields<D: ReadDoc>(
             FieldValue::Ref(collection, id) => require_entity(doc, *collection, id)?,
             FieldValue::Links(collection, ids) => {
                 for id in ids {
+                    require_entity(doc, *collection, id)?;
+                }
+            }
+            FieldValue::Labels(collection, labels) => {
+                for (id, _) in labels {
                     require_entity(doc, *collection, id)?;
                 }
             }
@@ -804,6 +822,14 @@ fn drop_dangling_links(plan: &mut Plan) {
     }
     for milestone in &mut plan.milestones {
         keep_known_links(&mut milestone.action_ids, &action_order);
+    }
+    for check_in in &mut plan.check_ins {
+        check_in
+            .action_reviews
+            .retain(|review| action_order.contains(&review.action_id));
+        check_in
+            .action_reviews
+            .sort_by_key(|review| action_order.iter().position(|id| id == &review.action_id));
     }
     plan.measurements
         .retain(|measurement| goal_order.contains(&measurement.goal_id));

@@ -24,7 +24,7 @@ pub use export::{export_json, to_json_string_pretty};
 pub use ids::{EntityId, IdParseError};
 pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};
 pub use model::{
-    Action, ActionKind, ActionStatus, CheckIn, CheckInKind, Direction, Goal, Measurement,
-    Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind, RootCause,
-    SupportType,
+    Action, ActionKind, ActionReview, ActionStatus, CheckIn, CheckInKind, Direction, Goal,
+    Measurement, Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind,
+    RootCause, SupportType, DEFAULT_CURRENCY,
 };

@@ -153,8 +153,11 @@ named_enum! {
     }
 }
 
+/// The currency of a plan that names none: US dollars.
+pub const DEFAULT_CURRENCY: &str = "USD";
+
 /// A whole action plan. Every entity list is in the plan's order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Plan {
     pub title: String,
@@ -169,6 +172,8 @@ pub struct Plan {
     pub team: String,
     pub participating_schools: Vec<String>,
     pub status: PlanStatus,
+    /// The ISO 4217 code of every budget amount in the plan, such as `USD`.
+    pub currency: String,
     pub root_causes: Vec<RootCause>,
     pub goals: Vec<Goal>,
     pub actions: Vec<Action>,
@@ -176,6 +181,29 @@ pub struct Plan {
     pub milestones: Vec<Milestone>,
     pub measurements: Vec<Measurement>,
     pub check_ins: Vec<CheckIn>,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            district: String::new(),
+            school: String::new(),
+            school_year: String::new(),
+            focus_area: String::new(),
+            team: String::new(),
+            participating_schools: Vec::new(),
+            status: PlanStatus::default(),
+            currency: DEFAULT_CURRENCY.to_owned(),
+            root_causes: Vec::new(),
+            goals: Vec::new(),
+            actions: Vec::new(),
+            resources: Vec::new(),
+            milestones: Vec::new(),
+            measurements: Vec::new(),
+            check_ins: Vec::new(),
+        }
+    }
 }
 
 /// A root cause found in the data, which goals address.
@@ -203,6 +231,15 @@ pub struct Goal {
     pub direction: Option<Direction>,
     /// How often the team reviews the measure, as free text.
     pub monitoring_frequency: String,
+    /// Why the team expects the target to be reachable: the research, the
+    /// past results or the size of the effort behind it.
+    #[serde(default)]
+    pub rationale: String,
+    /// A checkpoint on the way to the target, in the goal's unit.
+    #[serde(default)]
+    pub interim_target_value: Option<f64>,
+    #[serde(default)]
+    pub interim_target_date: Option<NaiveDate>,
     /// The root causes this goal addresses.
     pub root_cause_ids: Vec<EntityId>,
 }
@@ -272,9 +309,24 @@ pub struct CheckIn {
     pub id: EntityId,
     pub date: Option<NaiveDate>,
     pub kind: CheckInKind,
+    /// Who took part, by role (such as "Principal; Counselor; Grade 3
+    /// lead"), never by name.
+    #[serde(default)]
+    pub attendees: String,
     pub summary: String,
     pub decisions: String,
     pub next_steps: String,
+    /// The actions discussed and the status the team gave each one, in the
+    /// plan's order of actions.
+    #[serde(default)]
+    pub action_reviews: Vec<ActionReview>,
+}
+
+/// The status a check-in gave one action it discussed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionReview {
+    pub action_id: EntityId,
+    pub status: ActionStatus,
 }
 
 /// The fields of a plan that a list of plans shows.
@@ -361,6 +413,9 @@ impl Goal {
             target_date: None,
             direction: None,
             monitoring_frequency: String::new(),
+            rationale: String::new(),
+            interim_target_value: None,
+            interim_target_date: None,
             root_cause_ids: Vec::new(),
         }
     }
@@ -443,9 +498,11 @@ impl CheckIn {
             id: EntityId::random(),
             date,
             kind,
+            attendees: String::new(),
             summary: String::new(),
             decisions: String::new(),
             next_steps: String::new(),
+            action_reviews: Vec::new(),
         }
     }
 }

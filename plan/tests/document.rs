@@ -1,9 +1,9 @@
 //! Typed edits, reads, persistence and merging of `PlanDocument`.
 
 use cairn_plan::{
-    Action, ActionKind, ActionStatus, CheckIn, CheckInKind, Collection, Direction, EntityId, Goal,
-    Measurement, Milestone, Plan, PlanDocument, PlanError, PlanStatus, Resource, ResourceKind,
-    RootCause, SupportType,
+    Action, ActionKind, ActionReview, ActionStatus, CheckIn, CheckInKind, Collection, Direction,
+    EntityId, Goal, Measurement, Milestone, Plan, PlanDocument, PlanError, PlanStatus, Resource,
+    ResourceKind, RootCause, SupportType,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -552,4 +552,71 @@ fn link_added_during_concurrent_remove_is_hidden() {
     left.merge(&mut right).unwrap();
 
     assert!(left.snapshot().measurements.is_empty());
+}
+
+#[test]
+fn new_plan_uses_us_dollars() {
+    assert_eq!(PlanDocument::create().snapshot().currency, "USD");
+}
+
+#[test]
+fn currency_reads_back() {
+    let mut document = PlanDocument::create();
+
+    document.set_currency("CAD").unwrap();
+
+    assert_eq!(document.snapshot().currency, "CAD");
+}
+
+#[test]
+fn check_in_action_reviews_read_back() {
+    let (mut document, _, _, action) = small_plan();
+    let mut check_in = CheckIn::new(CheckInKind::PulseCheck, Some(date(2026, 10, 14)));
+    check_in.attendees = "Principal; Counselor".to_owned();
+    check_in.action_reviews = vec![ActionReview {
+        action_id: action.id.clone(),
+        status: ActionStatus::InProgress,
+    }];
+    document.insert_check_in(&check_in, None).unwrap();
+
+    assert_eq!(document.snapshot().check_ins, vec![check_in]);
+}
+
+#[test]
+fn check_in_review_of_missing_action_is_rejected() {
+    let mut document = PlanDocument::create();
+    let mut check_in = CheckIn::new(CheckInKind::CheckIn, None);
+    check_in.action_reviews = vec![ActionReview {
+        action_id: EntityId::random(),
+        status: ActionStatus::Completed,
+    }];
+
+    assert!(document.insert_check_in(&check_in, None).is_err());
+}
+
+#[test]
+fn removing_action_removes_its_check_in_reviews() {
+    let (mut document, _, _, action) = small_plan();
+    let mut check_in = CheckIn::new(CheckInKind::CheckIn, None);
+    check_in.action_reviews = vec![ActionReview {
+        action_id: action.id.clone(),
+        status: ActionStatus::OnHold,
+    }];
+    document.insert_check_in(&check_in, None).unwrap();
+
+    document.remove(Collection::Actions, &action.id).unwrap();
+
+    assert!(document.snapshot().check_ins[0].action_reviews.is_empty());
+}
+
+#[test]
+fn goal_rationale_and_interim_target_read_back() {
+    let (mut document, _, mut goal, _) = small_plan();
+    goal.rationale = "Two schools with the same lessons cut referrals by half.".to_owned();
+    goal.interim_target_value = Some(30.0);
+    goal.interim_target_date = Some(date(2027, 1, 31));
+
+    document.update_goal(&goal).unwrap();
+
+    assert_eq!(document.snapshot().goals, vec![goal]);
 }

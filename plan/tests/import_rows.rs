@@ -274,6 +274,10 @@ Low attendance,Raise attendance to 95%,Call families,Primary Action,2026-10-01,2
         .find(|warning| warning.column == "Due Date")
         .expect("a warning about the second Due Date column");
 
-    assert!(warning.message.contains("appears twice"), "{}", warning.message);
+    assert!(
+        warning.message.contains("appears twice"),
+        "{}",
+        warning.message
+    );
     assert_eq!(imported.report.rows_imported, 1);
 }

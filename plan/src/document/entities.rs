@@ -10,7 +10,7 @@ use crate::document::fields::{FieldReader, FieldValue};
 use crate::document::Collection;
 use crate::ids::EntityId;
 use crate::model::{
-    Action, ActionKind, CheckIn, Goal, Measurement, Milestone, Resource, RootCause,
+    Action, ActionKind, ActionReview, CheckIn, Goal, Measurement, Milestone, Resource, RootCause,
 };
 
 /// Key of the link set from goals to root causes.
@@ -19,6 +19,8 @@ pub(crate) const ROOT_CAUSE_IDS: &str = "root_cause_ids";
 pub(crate) const GOAL_IDS: &str = "goal_ids";
 /// Key of the link set from resources and milestones to actions.
 pub(crate) const ACTION_IDS: &str = "action_ids";
+/// Key of the map from a check-in's discussed actions to their status.
+pub(crate) const ACTION_REVIEWS: &str = "action_reviews";
 /// Key of a measurement's goal.
 pub(crate) const GOAL_ID: &str = "goal_id";
 
@@ -87,6 +89,15 @@ impl Entity for Goal {
                 "monitoring_frequency",
                 FieldValue::Text(self.monitoring_frequency.clone()),
             ),
+            ("rationale", FieldValue::Text(self.rationale.clone())),
+            (
+                "interim_target_value",
+                FieldValue::F64(self.interim_target_value),
+            ),
+            (
+                "interim_target_date",
+                FieldValue::date(self.interim_target_date),
+            ),
             (
                 ROOT_CAUSE_IDS,
                 FieldValue::Links(Collection::RootCauses, self.root_cause_ids.clone()),
@@ -106,6 +117,9 @@ impl Entity for Goal {
             target_date: fields.date("target_date"),
             direction: fields.parsed("direction"),
             monitoring_frequency: fields.text("monitoring_frequency"),
+            rationale: fields.text("rationale"),
+            interim_target_value: fields.f64("interim_target_value"),
+            interim_target_date: fields.date("interim_target_date"),
             root_cause_ids: fields.links(ROOT_CAUSE_IDS),
         })
     }
@@ -284,9 +298,20 @@ impl Entity for CheckIn {
         vec![
             ("date", FieldValue::date(self.date)),
             ("kind", FieldValue::name(self.kind.as_str())),
+            ("attendees", FieldValue::Text(self.attendees.clone())),
             ("summary", FieldValue::Text(self.summary.clone())),
             ("decisions", FieldValue::Text(self.decisions.clone())),
             ("next_steps", FieldValue::Text(self.next_steps.clone())),
+            (
+                ACTION_REVIEWS,
+                FieldValue::Labels(
+                    Collection::Actions,
+                    self.action_reviews
+                        .iter()
+                        .map(|review| (review.action_id.clone(), review.status.as_str().to_owned()))
+                        .collect(),
+                ),
+            ),
         ]
     }
 
@@ -295,9 +320,20 @@ impl Entity for CheckIn {
             id,
             date: fields.date("date"),
             kind: fields.parsed("kind").unwrap_or_default(),
+            attendees: fields.text("attendees"),
             summary: fields.text("summary"),
             decisions: fields.text("decisions"),
             next_steps: fields.text("next_steps"),
+            action_reviews: fields
+                .labels(ACTION_REVIEWS)
+                .into_iter()
+                .filter_map(|(action_id, status)| {
+                    Some(ActionReview {
+                        action_id,
+                        status: status.parse().ok()?,
+                    })
+                })
+                .collect(),
         })
     }
 }

@@ -35,6 +35,9 @@ pub(crate) enum FieldValue {
     Ref(Collection, EntityId),
     /// A set of ids in another collection, stored as a map from id to `true`.
     Links(Collection, Vec<EntityId>),
+    /// A name for each of some ids in another collection, stored as a map
+    /// from id to the name, such as the status a check-in gave each action.
+    Labels(Collection, Vec<(EntityId, String)>),
 }
 
 impl FieldValue {
@@ -115,6 +118,26 @@ impl<'a, D: ReadDoc> FieldReader<'a, D> {
         matches!(self.scalar(key), Some(ScalarValue::Boolean(true)))
     }
 
+    /// Reads a label map: each key that is an id, with its string value.
+    pub(crate) fn labels(&self, key: &str) -> Vec<(EntityId, String)> {
+        let Some((Value::Object(ObjType::Map), labels)) = self.value(key) else {
+            return Vec::new();
+        };
+        self.doc
+            .keys(&labels)
+            .filter_map(|stored| {
+                let id = stored.parse().ok()?;
+                match self.doc.get(&labels, stored.as_str()).ok()?? {
+                    (Value::Scalar(scalar), _) => match scalar.as_ref() {
+                        ScalarValue::Str(label) => Some((id, label.to_string())),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
     /// Reads a link set: the keys whose value is `true`, in id order.
     pub(crate) fn links(&self, key: &str) -> Vec<EntityId> {
         match self.value(key) {
@@ -157,6 +180,13 @@ pub(crate) fn create_field(
             }
             Ok(())
         }
+        FieldValue::Labels(_, labels) => {
+            let map = tx.put_object(obj, key, ObjType::Map)?;
+            for (id, label) in labels {
+                tx.put(&map, id.as_str(), label.as_str())?;
+            }
+            Ok(())
+        }
         _ => write_field(tx, obj, key, value),
     }
 }
@@ -183,6 +213,7 @@ pub(crate) fn write_field(
         FieldValue::Bool(flag) => put_if_changed(tx, obj, key, current, (*flag).into()),
         FieldValue::Ref(_, id) => put_if_changed(tx, obj, key, current, id.as_str().into()),
         FieldValue::Links(_, ids) => write_links(tx, obj, key, current, ids),
+        FieldValue::Labels(_, labels) => write_labels(tx, obj, key, current, labels),
     }
 }
 
@@ -250,7 +281,36 @@ fn write_links(
     Ok(())
 }
 
-/// Removes one id from a link set, if it is there.
+fn write_labels(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    current: Option<(Value<'static>, ObjId)>,
+    labels: &[(EntityId, String)],
+) -> Result<(), AutomergeError> {
+    let map = match current {
+        Some((Value::Object(ObjType::Map), map)) => map,
+        _ => tx.put_object(obj, key, ObjType::Map)?,
+    };
+
+    let stale: Vec<String> = tx
+        .keys(&map)
+        .filter(|stored| !labels.iter().any(|(id, _)| id.as_str() == stored))
+        .collect();
+    for stored in stale {
+        tx.delete(&map, stored.as_str())?;
+    }
+
+    for (id, label) in labels {
+        let current = tx
+            .get(&map, id.as_str())?
+            .map(|(value, id)| (value.to_owned(), id));
+        put_if_changed(tx, &map, id.as_str(), current, label.as_str().into())?;
+    }
+    Ok(())
+}
+
+/// Removes one id from a link set or a label map, if it is there.
 pub(crate) fn unlink(
     tx: &mut Transaction<'_>,
     obj: &ObjId,

@@ -174,9 +174,9 @@ impl<C: ColumnSet> Header<C> {
         let Some(name) = self.names.get(index).map(|name| normalize_header(name)) else {
             return false;
         };
-        self.assigned
-            .iter()
-            .any(|(_, assigned)| *assigned != index && normalize_header(&self.names[*assigned]) == name)
+        self.assigned.iter().any(|(_, assigned)| {
+            *assigned != index && normalize_header(&self.names[*assigned]) == name
+        })
     }
 }
 
