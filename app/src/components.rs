@@ -1,5 +1,6 @@
 //! Small components shared by the pages.
 
+pub mod entity_controls;
 pub mod fields;
 pub mod links;
 pub mod notice;

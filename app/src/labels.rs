@@ -33,6 +33,16 @@ pub const ACTION_STATUSES: &[(&str, &str)] = &[
     ("on_hold", "On hold"),
 ];
 
+/// The choices for an action a check-in discussed: not discussed, or the
+/// status the team gave it.
+pub const ACTION_REVIEW_CHOICES: &[(&str, &str)] = &[
+    ("", "Not discussed"),
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("completed", "Completed"),
+    ("on_hold", "On hold"),
+];
+
 /// Resource kinds: stored value and label.
 pub const RESOURCE_KINDS: &[(&str, &str)] = &[
     ("budget", "Budget"),
@@ -44,6 +54,16 @@ pub const RESOURCE_KINDS: &[(&str, &str)] = &[
 
 /// Check-in kinds: stored value and label.
 pub const CHECK_IN_KINDS: &[(&str, &str)] = &[("check_in", "Check-in"), ("pulse_check", "Pulse check")];
+
+/// The currencies a plan's amounts can be stated in: ISO 4217 code and
+/// label. US districts budget in dollars; the others serve schools near the
+/// borders and overseas schools of US districts.
+pub const CURRENCIES: &[(&str, &str)] = &[
+    ("USD", "US dollar (USD)"),
+    ("CAD", "Canadian dollar (CAD)"),
+    ("MXN", "Mexican peso (MXN)"),
+    ("EUR", "Euro (EUR)"),
+];
 
 /// Goal directions, with an empty choice for "not set".
 pub const DIRECTIONS: &[(&str, &str)] = &[("", "Not set"), ("increase", "Increase"), ("decrease", "Decrease")];

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod references;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{date_text, parse_date, use_plan};
 use crate::components::links::{set_link, LinkList};
+use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
 use crate::workspace::use_workspace;
@@ -49,7 +50,7 @@ fn ActionGroup(kind: ActionKind, heading: &'static str, test_id: &'static str) -
             <h2 id=heading_id.clone()>{heading}</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <ActionRow id/>
+                    <ActionRow id siblings=ids/>
                 </For>
             </ol>
             <button type="button" on:click=add data-testid=format!("add-{test_id}")>{add_label}</button>
@@ -58,7 +59,7 @@ fn ActionGroup(kind: ActionKind, heading: &'static str, test_id: &'static str) -
 }
 
 #[component]
-fn ActionRow(id: EntityId) -> impl IntoView {
+fn ActionRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -89,7 +90,6 @@ fn ActionRow(id: EntityId) -> impl IntoView {
     });
     let is_support = move || action.with(|action| action.as_ref().is_some_and(|action| action.kind == ActionKind::Support));
 
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Actions, &id));
 
     view! {
         <li class="entity" data-testid="action">
@@ -132,7 +132,7 @@ fn ActionRow(id: EntityId) -> impl IntoView {
                 linked=Signal::derive(move || action.with(|action| action.as_ref().map(|action| action.goal_ids.clone()).unwrap_or_default()))
                 on_toggle=toggle_goal
             />
-            <button type="button" class="remove" on:click=remove data-testid="remove-action">"Remove action"</button>
+            <EntityControls collection=Collection::Actions id=id.clone() noun="action" test_noun="action" siblings/>
         </li>
     }
 }

@@ -5,6 +5,7 @@ use cairn_plan::{Collection, Direction, EntityId, Goal};
 use leptos::prelude::*;
 
 use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::components::links::{set_link, LinkList};
 use crate::labels;
@@ -30,7 +31,7 @@ pub fn Goals() -> impl IntoView {
             <h2 id="goals-heading">"SMART goals"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <GoalRow id/>
+                    <GoalRow id siblings=ids/>
                 </For>
             </ol>
             <button type="button" on:click=add data-testid="add-goal">"Add SMART goal"</button>
@@ -39,7 +40,7 @@ pub fn Goals() -> impl IntoView {
 }
 
 #[component]
-fn GoalRow(id: EntityId) -> impl IntoView {
+fn GoalRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -69,7 +70,6 @@ fn GoalRow(id: EntityId) -> impl IntoView {
             .with(|plan| plan.iter().flat_map(|plan| plan.root_causes.iter().map(|cause| (cause.id.clone(), cause.statement.clone()))).collect::<Vec<_>>())
     });
 
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Goals, &id));
 
     view! {
         <li class="entity" data-testid="goal">
@@ -88,14 +88,18 @@ fn GoalRow(id: EntityId) -> impl IntoView {
                     on_change=write(|goal, value| goal.direction = value.parse().ok())
                     test_id="goal-direction"
                 />
+                <ValueField label="Interim target value" kind="number" value=field(|goal| number_text(goal.interim_target_value)) on_change=write(|goal, value| goal.interim_target_value = parse_number(&value)) test_id="goal-interim-target-value"/>
+                <ValueField label="Interim target date" kind="date" value=field(|goal| date_text(goal.interim_target_date)) on_change=write(|goal, value| goal.interim_target_date = parse_date(&value)) test_id="goal-interim-target-date"/>
+                <TextField label="Monitoring frequency" value=field(|goal| goal.monitoring_frequency.clone()) on_input=write(|goal, value| goal.monitoring_frequency = value) test_id="goal-monitoring-frequency"/>
             </div>
+            <TextField label="Rationale: why this target is within reach" value=field(|goal| goal.rationale.clone()) on_input=write(|goal, value| goal.rationale = value) multiline=true test_id="goal-rationale"/>
             <LinkList
                 legend="Root causes this goal answers"
                 choices=root_causes
                 linked=Signal::derive(move || goal.with(|goal| goal.as_ref().map(|goal| goal.root_cause_ids.clone()).unwrap_or_default()))
                 on_toggle=toggle_root_cause
             />
-            <button type="button" class="remove" on:click=remove data-testid="remove-goal">"Remove goal"</button>
+            <EntityControls collection=Collection::Goals id=id.clone() noun="goal" test_noun="goal" siblings/>
         </li>
     }
 }

@@ -1,5 +1,5 @@
 //! The plan's own fields: title, district, school, school year, focus area,
-//! team and status.
+//! team, status and currency.
 
 use cairn_plan::{PlanDocument, PlanError, PlanStatus};
 use leptos::prelude::*;
@@ -41,6 +41,13 @@ pub fn PlanHeader() -> impl IntoView {
                 <TextField label="School" value=text(|plan| plan.school.clone()) on_input=write(PlanDocument::set_school) test_id="plan-school"/>
                 <TextField label="School year" value=text(|plan| plan.school_year.clone()) on_input=write(PlanDocument::set_school_year) test_id="plan-school-year"/>
                 <TextField label="Focus area" value=text(|plan| plan.focus_area.clone()) on_input=write(PlanDocument::set_focus_area) test_id="plan-focus-area"/>
+                <SelectField
+                    label="Currency"
+                    options=labels::CURRENCIES.to_vec()
+                    value=text(|plan| plan.currency.clone())
+                    on_change=write(PlanDocument::set_currency)
+                    test_id="plan-currency"
+                />
                 <SelectField
                     label="Status"
                     options=labels::PLAN_STATUSES.to_vec()

@@ -1,11 +1,12 @@
 //! Resources, milestones, progress monitoring measurements and check-ins.
 
-use cairn_plan::{CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone, Plan, Resource, ResourceKind};
+use cairn_plan::{ActionReview, ActionStatus, CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone, Plan, Resource, ResourceKind};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{date_text, number_text, parse_date, parse_number, use_plan};
 use crate::components::links::{set_link, LinkList};
+use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
 use crate::workspace::use_workspace;
@@ -59,7 +60,7 @@ pub fn Resources() -> impl IntoView {
             <h2 id="resources-heading">"Resources"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <ResourceRow id/>
+                    <ResourceRow id siblings=ids/>
                 </For>
             </ol>
             <p>"Total budget: " <strong data-testid="total-budget">{move || format!("${}", total())}</strong></p>
@@ -69,7 +70,7 @@ pub fn Resources() -> impl IntoView {
 }
 
 #[component]
-fn ResourceRow(id: EntityId) -> impl IntoView {
+fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -93,7 +94,6 @@ fn ResourceRow(id: EntityId) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_resource(&resource));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Resources, &id));
 
     view! {
         <li class="entity" data-testid="resource">
@@ -115,7 +115,7 @@ fn ResourceRow(id: EntityId) -> impl IntoView {
                 linked=Signal::derive(move || resource.with(|resource| resource.as_ref().map(|resource| resource.action_ids.clone()).unwrap_or_default()))
                 on_toggle=toggle_action
             />
-            <button type="button" class="remove" on:click=remove data-testid="remove-resource">"Remove resource"</button>
+            <EntityControls collection=Collection::Resources id=id.clone() noun="resource" test_noun="resource" siblings/>
         </li>
     }
 }
@@ -140,7 +140,7 @@ pub fn Milestones() -> impl IntoView {
             <h2 id="milestones-heading">"Milestones"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <MilestoneRow id/>
+                    <MilestoneRow id siblings=ids/>
                 </For>
             </ol>
             <button type="button" on:click=add data-testid="add-milestone">"Add milestone"</button>
@@ -149,7 +149,7 @@ pub fn Milestones() -> impl IntoView {
 }
 
 #[component]
-fn MilestoneRow(id: EntityId) -> impl IntoView {
+fn MilestoneRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -180,7 +180,6 @@ fn MilestoneRow(id: EntityId) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_milestone(&milestone));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Milestones, &id));
 
     view! {
         <li class="entity" data-testid="milestone">
@@ -203,7 +202,7 @@ fn MilestoneRow(id: EntityId) -> impl IntoView {
                 linked=Signal::derive(move || milestone.with(|milestone| milestone.as_ref().map(|milestone| milestone.action_ids.clone()).unwrap_or_default()))
                 on_toggle=toggle_action
             />
-            <button type="button" class="remove" on:click=remove data-testid="remove-milestone">"Remove milestone"</button>
+            <EntityControls collection=Collection::Milestones id=id.clone() noun="milestone" test_noun="milestone" siblings/>
         </li>
     }
 }
@@ -232,7 +231,7 @@ pub fn Measurements() -> impl IntoView {
             <h2 id="measurements-heading">"Progress monitoring"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <MeasurementRow id/>
+                    <MeasurementRow id siblings=ids/>
                 </For>
             </ol>
             <Show when=move || first_goal.with(Option::is_some) fallback=|| view! { <p>"Add a SMART goal to record measurements against it."</p> }>
@@ -243,7 +242,7 @@ pub fn Measurements() -> impl IntoView {
 }
 
 #[component]
-fn MeasurementRow(id: EntityId) -> impl IntoView {
+fn MeasurementRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -273,7 +272,6 @@ fn MeasurementRow(id: EntityId) -> impl IntoView {
             measurement.goal_id = goal;
         }
     });
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::Measurements, &id));
 
     view! {
         <li class="entity" data-testid="measurement">
@@ -291,7 +289,7 @@ fn MeasurementRow(id: EntityId) -> impl IntoView {
                 <ValueField label="Value" kind="number" value=field(|measurement| number_text(Some(measurement.value))) on_change=write(|measurement, value| if let Some(number) = parse_number(&value) { measurement.value = number }) test_id="measurement-value"/>
                 <TextField label="Note" value=field(|measurement| measurement.note.clone()) on_input=write(|measurement, value| measurement.note = value) test_id="measurement-note"/>
             </div>
-            <button type="button" class="remove" on:click=remove data-testid="remove-measurement">"Remove measurement"</button>
+            <EntityControls collection=Collection::Measurements id=id.clone() noun="measurement" test_noun="measurement" siblings/>
         </li>
     }
 }
@@ -316,7 +314,7 @@ pub fn CheckIns() -> impl IntoView {
             <h2 id="check-ins-heading">"Check-ins"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <CheckInRow id/>
+                    <CheckInRow id siblings=ids/>
                 </For>
             </ol>
             <button type="button" on:click=add data-testid="add-check-in">"Add check-in"</button>
@@ -325,7 +323,7 @@ pub fn CheckIns() -> impl IntoView {
 }
 
 #[component]
-fn CheckInRow(id: EntityId) -> impl IntoView {
+fn CheckInRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -341,7 +339,6 @@ fn CheckInRow(id: EntityId) -> impl IntoView {
             workspace.edit(context.id, |doc| doc.update_check_in(&check_in));
         })
     };
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::CheckIns, &id));
 
     view! {
         <li class="entity" data-testid="check-in">
@@ -355,10 +352,63 @@ fn CheckInRow(id: EntityId) -> impl IntoView {
                     test_id="check-in-kind"
                 />
             </div>
+            <TextField label="Attendees by role (no names)" value=field(|check_in| check_in.attendees.clone()) on_input=write(|check_in, value| check_in.attendees = value) test_id="check-in-attendees"/>
             <TextField label="Summary" value=field(|check_in| check_in.summary.clone()) on_input=write(|check_in, value| check_in.summary = value) multiline=true test_id="check-in-summary"/>
             <TextField label="Decisions" value=field(|check_in| check_in.decisions.clone()) on_input=write(|check_in, value| check_in.decisions = value) multiline=true test_id="check-in-decisions"/>
             <TextField label="Next steps" value=field(|check_in| check_in.next_steps.clone()) on_input=write(|check_in, value| check_in.next_steps = value) multiline=true test_id="check-in-next-steps"/>
-            <button type="button" class="remove" on:click=remove data-testid="remove-check-in">"Remove check-in"</button>
+            <ActionReviews check_in/>
+            <EntityControls collection=Collection::CheckIns id=id.clone() noun="check-in" test_noun="check-in" siblings/>
         </li>
+    }
+}
+
+/// The status a check-in gave each action it discussed: one choice per
+/// action, "Not discussed" by default.
+#[component]
+fn ActionReviews(check_in: Memo<Option<CheckIn>>) -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let actions = Memo::new(move |_| action_choices(&context.plan));
+
+    let review_of = move |action_id: EntityId| {
+        Signal::derive(move || {
+            check_in.with(|check_in| {
+                check_in
+                    .iter()
+                    .flat_map(|check_in| check_in.action_reviews.iter())
+                    .find(|review| review.action_id == action_id)
+                    .map(|review| review.status.as_str().to_owned())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let set_review = move |action_id: EntityId| {
+        Callback::new(move |value: String| {
+            let Some(mut check_in) = check_in.get_untracked() else {
+                return;
+            };
+            check_in.action_reviews.retain(|review| review.action_id != action_id);
+            if let Ok(status) = value.parse::<ActionStatus>() {
+                check_in.action_reviews.push(ActionReview { action_id: action_id.clone(), status });
+            }
+            workspace.edit(context.id, |doc| doc.update_check_in(&check_in));
+        })
+    };
+
+    view! {
+        <fieldset class="reviews" data-testid="check-in-reviews">
+            <legend>"Actions discussed"</legend>
+            <Show when=move || !actions.with(Vec::is_empty) fallback=|| view! { <p>"The plan has no actions yet."</p> }>
+                <For each=move || actions.get() key=|(id, title)| (id.clone(), title.clone()) let:choice>
+                    <SelectField
+                        label=if choice.1.trim().is_empty() { "(untitled action)".to_owned() } else { choice.1.clone() }
+                        options=labels::ACTION_REVIEW_CHOICES.to_vec()
+                        value=review_of(choice.0.clone())
+                        on_change=set_review(choice.0.clone())
+                        test_id="check-in-review"
+                    />
+                </For>
+            </Show>
+        </fieldset>
     }
 }

@@ -4,6 +4,7 @@ use cairn_plan::{Collection, EntityId, RootCause};
 use leptos::prelude::*;
 
 use super::use_plan;
+use crate::components::entity_controls::EntityControls;
 use crate::components::fields::TextField;
 use crate::workspace::use_workspace;
 
@@ -27,7 +28,7 @@ pub fn RootCauses() -> impl IntoView {
             <h2 id="root-causes-heading">"Root causes"</h2>
             <ol class="entities">
                 <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <RootCauseRow id/>
+                    <RootCauseRow id siblings=ids/>
                 </For>
             </ol>
             <button type="button" on:click=add data-testid="add-root-cause">"Add root cause"</button>
@@ -36,7 +37,7 @@ pub fn RootCauses() -> impl IntoView {
 }
 
 #[component]
-fn RootCauseRow(id: EntityId) -> impl IntoView {
+fn RootCauseRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
@@ -56,7 +57,6 @@ fn RootCauseRow(id: EntityId) -> impl IntoView {
             workspace.edit(context.id, |doc| doc.update_root_cause(&cause));
         })
     };
-    let remove = move |_| workspace.edit(context.id, |doc| doc.remove(Collection::RootCauses, &id));
 
     view! {
         <li class="entity" data-testid="root-cause">
@@ -74,7 +74,7 @@ fn RootCauseRow(id: EntityId) -> impl IntoView {
                 multiline=true
                 test_id="root-cause-evidence"
             />
-            <button type="button" class="remove" on:click=remove data-testid="remove-root-cause">"Remove root cause"</button>
+            <EntityControls collection=Collection::RootCauses id=id.clone() noun="root cause" test_noun="root-cause" siblings/>
         </li>
     }
 }
