@@ -6,6 +6,7 @@
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
+//! - [`smart`]: the SMART checks of a goal.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -17,6 +18,8 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod smart;
+mod text;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
@@ -28,3 +31,4 @@ pub use model::{
     Measurement, Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind,
     RootCause, SupportType, DEFAULT_CURRENCY,
 };
+pub use smart::{check_goal, SmartCheck, SmartProperty};
