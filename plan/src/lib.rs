@@ -7,6 +7,7 @@
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
 //! - [`smart`]: the SMART checks of a goal.
+//! - [`progress`]: a goal's progress monitoring chart and on-track status.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -18,6 +19,7 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod progress;
 pub mod smart;
 mod text;
 
@@ -31,4 +33,5 @@ pub use model::{
     Measurement, Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind,
     RootCause, SupportType, DEFAULT_CURRENCY,
 };
+pub use progress::{goal_progress, GoalProgress, GoalStatus, ProgressPoint};
 pub use smart::{check_goal, SmartCheck, SmartProperty};
