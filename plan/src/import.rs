@@ -41,6 +41,7 @@ use measurement_rows::read_measurement_row;
 use plan_rows::read_plan_row;
 
 pub use report::{CellWarning, ImportReport, SkippedRow};
+pub(crate) use values::find_school_year;
 
 /// The delimiters tried, in order. The first one under which the file has
 /// a plan table is used.

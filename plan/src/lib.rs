@@ -6,6 +6,8 @@
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
+//! - [`smart`]: the SMART checks of a goal.
+//! - [`progress`]: a goal's progress monitoring chart and on-track status.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -17,7 +19,10 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod progress;
 pub mod references;
+pub mod smart;
+mod text;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
@@ -29,3 +34,5 @@ pub use model::{
     Measurement, Milestone, ParseEnumError, Plan, PlanStatus, PlanSummary, Resource, ResourceKind,
     RootCause, SupportType, DEFAULT_CURRENCY,
 };
+pub use progress::{goal_progress, GoalProgress, GoalStatus, ProgressPoint};
+pub use smart::{check_goal, SmartCheck, SmartProperty};

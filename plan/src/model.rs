@@ -8,15 +8,13 @@
 //! check-ins record the team's reviews. Entities link to each other by
 //! [`EntityId`].
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ids::EntityId;
+use crate::import::find_school_year;
 
 /// Error from parsing one of the plan's enum values from its snake_case name.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -37,7 +35,9 @@ macro_rules! named_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize,
+        )]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$variant_meta])* $variant, )+
@@ -47,7 +47,7 @@ macro_rules! named_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// Returns the snake_case name, as stored in the document and the JSON export.
+            /// Returns the snake_case name, as stored and serialized.
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+
@@ -55,19 +55,19 @@ macro_rules! named_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = ParseEnumError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::model::ParseEnumError;
 
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 match text {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(ParseEnumError {
+                    _ => Err($crate::model::ParseEnumError {
                         kind: $kind,
                         value: text.to_owned(),
                         expected: [$($text),+].join(", "),
@@ -77,6 +77,8 @@ macro_rules! named_enum {
         }
     };
 }
+
+pub(crate) use named_enum;
 
 named_enum! {
     /// The stage of a plan in its review and implementation cycle.
@@ -377,6 +379,18 @@ impl Plan {
         self.goals.iter().find(|goal| &goal.id == id)
     }
 
+    /// Returns July 1 of the first calendar year of the plan's school year,
+    /// such as 2026-07-01 for `2026-27`, or `None` when `school_year` names
+    /// no school year.
+    ///
+    /// US school years usually run from July 1 to June 30 for reporting and
+    /// budgets. July 1 also comes before the first day of school, so a rule
+    /// that measures time from this date gives the team the longest span.
+    pub fn school_year_start(&self) -> Option<NaiveDate> {
+        let school_year = find_school_year(&self.school_year)?;
+        NaiveDate::from_ymd_opt(school_year.first_year, 7, 1)
+    }
+
     /// Iterates over the measurements of one goal, in plan order.
     pub fn measurements_of_goal<'a>(
         &'a self,
@@ -417,6 +431,23 @@ impl Goal {
             interim_target_value: None,
             interim_target_date: None,
             root_cause_ids: Vec::new(),
+        }
+    }
+
+    /// Returns the goal's direction or, when it has none, the direction that
+    /// its baseline and target values give when both are set and differ.
+    pub fn effective_direction(&self) -> Option<Direction> {
+        if self.direction.is_some() {
+            return self.direction;
+        }
+
+        let (baseline, target) = (self.baseline_value?, self.target_value?);
+        if target > baseline {
+            Some(Direction::Increase)
+        } else if target < baseline {
+            Some(Direction::Decrease)
+        } else {
+            None
         }
     }
 }
@@ -579,6 +610,57 @@ mod tests {
         assert_eq!(summary.goal_count, 1);
         assert_eq!(summary.action_count, 2);
         assert_eq!(summary.title, "Behavior plan");
+    }
+
+    #[test]
+    fn school_year_starts_on_july_first() {
+        let plan = Plan {
+            school_year: "2026-27".to_owned(),
+            ..Plan::default()
+        };
+
+        assert_eq!(
+            plan.school_year_start(),
+            NaiveDate::from_ymd_opt(2026, 7, 1)
+        );
+    }
+
+    #[test]
+    fn free_text_school_year_has_no_start() {
+        let plan = Plan {
+            school_year: "next year".to_owned(),
+            ..Plan::default()
+        };
+
+        assert_eq!(plan.school_year_start(), None);
+    }
+
+    #[test]
+    fn set_direction_wins_over_values() {
+        let mut goal = Goal::new("Reduce chronic absence");
+        goal.direction = Some(Direction::Decrease);
+        goal.baseline_value = Some(18.0);
+        goal.target_value = Some(24.0);
+
+        assert_eq!(goal.effective_direction(), Some(Direction::Decrease));
+    }
+
+    #[test]
+    fn lower_target_implies_decrease() {
+        let mut goal = Goal::new("Chronic absence from 24% to 18%");
+        goal.baseline_value = Some(24.0);
+        goal.target_value = Some(18.0);
+
+        assert_eq!(goal.effective_direction(), Some(Direction::Decrease));
+    }
+
+    #[test]
+    fn equal_values_imply_no_direction() {
+        let mut goal = Goal::new("Keep attendance at 95%");
+        goal.baseline_value = Some(95.0);
+        goal.target_value = Some(95.0);
+
+        assert_eq!(goal.effective_direction(), None);
     }
 
     #[test]
