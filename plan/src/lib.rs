@@ -6,6 +6,8 @@
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
+//! - [`timeline`]: the actions and milestones of a plan on the months of
+//!   its school year.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -17,6 +19,7 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod timeline;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
