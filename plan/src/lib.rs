@@ -8,6 +8,8 @@
 //! - [`export`]: the JSON export.
 //! - [`timeline`]: the actions and milestones of a plan on the months of
 //!   its school year.
+//! - [`totals`]: the budget by funding source and by action, staff hours,
+//!   and the coaches and mentors assigned.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -20,6 +22,7 @@ pub mod import;
 pub mod model;
 mod position;
 pub mod timeline;
+pub mod totals;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
