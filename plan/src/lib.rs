@@ -10,6 +10,7 @@
 //!   its school year.
 //! - [`totals`]: the budget by funding source and by action, staff hours,
 //!   and the coaches and mentors assigned.
+//! - [`templates`]: starting content for new plans, kept as JSON files.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod import;
 pub mod model;
 mod position;
+pub mod templates;
 pub mod timeline;
 pub mod totals;
 
