@@ -26,7 +26,7 @@ mod plan_rows;
 mod repair;
 mod report;
 mod resources;
-mod values;
+pub(crate) mod values;
 
 use thiserror::Error;
 

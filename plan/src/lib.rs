@@ -8,6 +8,13 @@
 //! - [`export`]: the JSON export.
 //! - [`smart`]: the SMART checks of a goal.
 //! - [`progress`]: a goal's progress monitoring chart and on-track status.
+//! - [`timeline`]: the actions and milestones of a plan on the months of
+//!   its school year.
+//! - [`totals`]: the budget by funding source and by action, staff hours,
+//!   and the coaches and mentors assigned.
+//! - [`templates`]: starting content for new plans, kept as JSON files.
+//! - [`references`]: what links to an entity, for the question before a
+//!   removal.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -23,6 +30,9 @@ pub mod progress;
 pub mod references;
 pub mod smart;
 mod text;
+pub mod templates;
+pub mod timeline;
+pub mod totals;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
