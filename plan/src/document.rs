@@ -31,8 +31,9 @@
 //! [`fields`]), so concurrent edits to different fields of one entity both
 //! survive a merge, as do two people typing in one text field.
 
-mod entities;
-mod fields;
+pub(crate) mod entities;
+pub(crate) mod fields;
+pub(crate) mod restore;
 
 use std::fmt;
 
@@ -522,7 +523,7 @@ impl PlanDocument {
 
     /// Runs `edit` as one transaction on an initialized document. An error
     /// rolls the whole transaction back.
-    fn edit<T>(
+    pub(crate) fn edit<T>(
         &mut self,
         edit: impl FnOnce(&mut Transaction<'_>) -> Result<T, PlanError>,
     ) -> Result<T, PlanError> {

@@ -6,6 +6,7 @@
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
 //! - [`export`]: the JSON export.
+//! - [`history`]: [`EditHistory`], undo and redo of one person's own edits.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -13,6 +14,7 @@
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod ids;
 pub mod import;
 pub mod model;
@@ -21,6 +23,7 @@ mod position;
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
 pub use export::{export_json, to_json_string_pretty};
+pub use history::{EditHistory, Skipped, StepReport};
 pub use ids::{EntityId, IdParseError};
 pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};
 pub use model::{
