@@ -31,8 +31,9 @@
 //! [`fields`]), so concurrent edits to different fields of one entity both
 //! survive a merge, as do two people typing in one text field.
 
-mod entities;
-mod fields;
+pub(crate) mod entities;
+pub(crate) mod fields;
+pub(crate) mod restore;
 
 use std::fmt;
 
@@ -442,23 +443,14 @@ impl PlanDocument {
     /// - Removing a goal removes it from every action's `goal_ids` and
     ///   removes the goal's measurements.
     /// - Removing an action removes it from the `action_ids` of every
-    ///   resource and milestone.
+    ///   resource and milestone and from the `action_reviews` of every
+    ///   check-in.
     ///
     /// A peer that links to the entity at the same time can still leave a
     /// dangling link in the merged document; [`PlanDocument::snapshot`]
     /// leaves such links out.
     pub fn remove(&mut self, collection: Collection, id: &EntityId) -> Result<(), PlanError> {
-        self.edit(|tx| {
-            let entities = collection_obj(tx, collection)?;
-            entity_obj(tx, &entities, collection, id)?;
-
-            tx.delete(&entities, id.as_str())?;
-
-            for dependent in dependents(collection) {
-                remove_references(tx, dependent, id)?;
-            }
-            Ok(())
-        })
+        self.edit(|tx| remove_entity(tx, collection, id))
     }
 
     /// Moves an entity after `after`, or first when `after` is `None`, by
@@ -531,7 +523,7 @@ impl PlanDocument {
 
     /// Runs `edit` as one transaction on an initialized document. An error
     /// rolls the whole transaction back.
-    fn edit<T>(
+    pub(crate) fn edit<T>(
         &mut self,
         edit: impl FnOnce(&mut Transaction<'_>) -> Result<T, PlanError>,
     ) -> Result<T, PlanError> {
@@ -560,8 +552,10 @@ fn create_schema(tx: &mut Transaction<'_>) -> Result<(), PlanError> {
     Ok(())
 }
 
-fn write_plan_fields(tx: &mut Transaction<'_>, plan: &Plan) -> Result<(), PlanError> {
-    let fields = [
+/// Lists the plan's own fields with their keys in the root map, except the
+/// participating schools, which are a list.
+pub(crate) fn plan_fields(plan: &Plan) -> Vec<(&'static str, FieldValue)> {
+    vec![
         ("title", FieldValue::Text(plan.title.clone())),
         ("district", FieldValue::name(&plan.district)),
         ("school", FieldValue::name(&plan.school)),
@@ -570,8 +564,11 @@ fn write_plan_fields(tx: &mut Transaction<'_>, plan: &Plan) -> Result<(), PlanEr
         ("team", FieldValue::Text(plan.team.clone())),
         ("status", FieldValue::name(plan.status.as_str())),
         ("currency", FieldValue::name(&plan.currency)),
-    ];
-    for (key, value) in &fields {
+    ]
+}
+
+fn write_plan_fields(tx: &mut Transaction<'_>, plan: &Plan) -> Result<(), PlanError> {
+    for (key, value) in &plan_fields(plan) {
         write_field(tx, &ROOT, key, value)?;
     }
 
@@ -618,23 +615,35 @@ fn write_new_entity<E: Entity>(
     position: String,
 ) -> Result<EntityId, PlanError> {
     let id = value.id();
+    write_entity_map(tx, entities, E::COLLECTION, id, &value.fields(), position)?;
+    Ok(id.clone())
+}
+
+/// Writes a new entity map from its fields at `position`, after checking
+/// that its id is new and its links and numbers are valid.
+fn write_entity_map(
+    tx: &mut Transaction<'_>,
+    entities: &ObjId,
+    collection: Collection,
+    id: &EntityId,
+    fields: &[(&'static str, FieldValue)],
+    position: String,
+) -> Result<(), PlanError> {
     if entity_exists(tx, entities, id) {
         return Err(PlanError::DuplicateId {
-            collection: E::COLLECTION,
+            collection,
             id: id.clone(),
         });
     }
 
-    let fields = value.fields();
-    check_fields(tx, &fields)?;
+    check_fields(tx, fields)?;
 
     let obj = tx.put_object(entities, id.as_str(), ObjType::Map)?;
     tx.put(&obj, POSITION_KEY, position)?;
-    for (key, field) in &fields {
+    for (key, field) in fields {
         create_field(tx, &obj, key, field)?;
     }
-
-    Ok(id.clone())
+    Ok(())
 }
 
 /// Rejects numbers that are not finite and links to entities that do not
@@ -772,6 +781,23 @@ fn read_collection<E: Entity>(doc: &Automerge) -> Vec<E> {
         .into_iter()
         .filter_map(|entry| E::read(entry.id, &FieldReader::new(doc, entry.obj)))
         .collect()
+}
+
+/// Removes an entity and every reference to it: see [`PlanDocument::remove`].
+fn remove_entity(
+    tx: &mut Transaction<'_>,
+    collection: Collection,
+    id: &EntityId,
+) -> Result<(), PlanError> {
+    let entities = collection_obj(tx, collection)?;
+    entity_obj(tx, &entities, collection, id)?;
+
+    tx.delete(&entities, id.as_str())?;
+
+    for dependent in dependents(collection) {
+        remove_references(tx, dependent, id)?;
+    }
+    Ok(())
 }
 
 fn remove_references(

@@ -15,6 +15,7 @@
 //! - [`templates`]: starting content for new plans, kept as JSON files.
 //! - [`references`]: what links to an entity, for the question before a
 //!   removal.
+//! - [`history`]: [`EditHistory`], undo and redo of one person's own edits.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -22,6 +23,7 @@
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod ids;
 pub mod import;
 pub mod model;
@@ -37,6 +39,7 @@ pub mod totals;
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
 pub use export::{export_json, to_json_string_pretty};
+pub use history::{EditHistory, Skipped, StepReport};
 pub use ids::{EntityId, IdParseError};
 pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};
 pub use model::{

@@ -310,6 +310,26 @@ fn write_labels(
     Ok(())
 }
 
+/// Puts one entry into a link set or a label map, creating the map if it
+/// is missing. Writes nothing when the entry already has `value`.
+pub(crate) fn put_entry(
+    tx: &mut Transaction<'_>,
+    obj: &ObjId,
+    key: &str,
+    id: &EntityId,
+    value: ScalarValue,
+) -> Result<(), AutomergeError> {
+    let map = match tx.get(obj, key)? {
+        Some((Value::Object(ObjType::Map), map)) => map,
+        _ => tx.put_object(obj, key, ObjType::Map)?,
+    };
+
+    let current = tx
+        .get(&map, id.as_str())?
+        .map(|(value, id)| (value.to_owned(), id));
+    put_if_changed(tx, &map, id.as_str(), current, value)
+}
+
 /// Removes one id from a link set or a label map, if it is there.
 pub(crate) fn unlink(
     tx: &mut Transaction<'_>,
