@@ -10,6 +10,7 @@
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
 
+mod csv_layout;
 pub mod document;
 pub mod error;
 pub mod export;
