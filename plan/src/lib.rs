@@ -5,7 +5,7 @@
 //! - [`document`]: [`PlanDocument`], the Automerge document with typed
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
-//! - [`export`]: the JSON export.
+//! - [`export`]: the JSON and CSV exports.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
@@ -21,7 +21,7 @@ mod position;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
-pub use export::{export_json, to_json_string_pretty};
+pub use export::{export_csv, export_json, to_json_string_pretty};
 pub use ids::{EntityId, IdParseError};
 pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};
 pub use model::{
