@@ -1,8 +1,17 @@
-//! The JSON export of a plan: the [`Plan`] snapshot serialized with serde,
-//! so the model structs define the format. It is described, with an
-//! example, in `docs/export-format.md`.
+//! The exports of a plan.
+//!
+//! - JSON: the [`Plan`] snapshot serialized with serde, so the model
+//!   structs define the format.
+//! - CSV ([`export_csv`]): one spreadsheet sheet in the importer's layout,
+//!   which imports back into an equal plan.
+//!
+//! Both are described, with examples, in `docs/export-format.md`.
+
+mod csv;
 
 use serde_json::Value;
+
+pub use self::csv::export_csv;
 
 use crate::model::Plan;
 

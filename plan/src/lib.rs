@@ -5,7 +5,7 @@
 //! - [`document`]: [`PlanDocument`], the Automerge document with typed
 //!   reads and edits, used by both the browser and the server.
 //! - [`import`]: reading a plan from a spreadsheet's CSV export.
-//! - [`export`]: the JSON export.
+//! - [`export`]: the JSON and CSV exports.
 //! - [`smart`]: the SMART checks of a goal.
 //! - [`progress`]: a goal's progress monitoring chart and on-track status.
 //! - [`timeline`]: the actions and milestones of a plan on the months of
@@ -20,6 +20,7 @@
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
 
+mod csv_layout;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -38,7 +39,7 @@ pub mod totals;
 
 pub use document::{Collection, PlanDocument};
 pub use error::PlanError;
-pub use export::{export_json, to_json_string_pretty};
+pub use export::{export_csv, export_json, to_json_string_pretty};
 pub use history::{EditHistory, Skipped, StepReport};
 pub use ids::{EntityId, IdParseError};
 pub use import::{import_csv, CellWarning, ImportError, ImportReport, Imported, SkippedRow};

@@ -355,9 +355,29 @@ fn riverbend_timeline_sets_action_dates() {
         phonics.owner,
         "Director of Elementary Curriculum (A. Nakamura)"
     );
-    assert!(phonics
-        .description
-        .starts_with("1) Publish the phonics scope"));
+}
+
+#[test]
+fn riverbend_action_steps_become_milestones() {
+    let (_, plan) = import(RIVERBEND);
+    let phonics = &plan.actions[0];
+    let steps: Vec<&str> = plan
+        .milestones
+        .iter()
+        .filter(|milestone| milestone.action_ids == [phonics.id.clone()])
+        .map(|milestone| milestone.title.as_str())
+        .collect();
+
+    assert_eq!(
+        steps,
+        [
+            "Publish the phonics scope and sequence",
+            "Build the block into every K-2 master schedule",
+            "Monthly walkthroughs with feedback",
+        ]
+    );
+    assert_eq!(phonics.description, "");
+    assert_eq!(plan.milestones.len(), 12);
 }
 
 #[test]

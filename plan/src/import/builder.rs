@@ -2,10 +2,16 @@
 //!
 //! Rows that repeat a root cause, goal or action become one entity, found
 //! by its text compared without case, punctuation or extra spaces, and each
-//! repeat adds its links: goal to root cause, action to goal. A repeated
-//! goal keeps the values of its first row, and a later row that gives
-//! another value adds a warning. Different Monitoring Frequency values are
-//! joined with `; ` instead.
+//! repeat adds its links: goal to root cause, action to goal. A row that
+//! gives only an entity's number (`Root Cause #`, `Goal #`, `Action #`)
+//! refers to the entity an earlier row gave that number. A repeated goal
+//! keeps the values of its first row, and a later row that gives another
+//! value adds a warning. Different Monitoring Frequency values are joined
+//! with `; ` instead.
+//!
+//! In a file written by the CSV export (`exact`), entities are found by
+//! their number only, so two entities with the same text stay two, and no
+//! value is inferred from text: the cells are the whole entity.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -14,46 +20,79 @@ use chrono::NaiveDate;
 
 use crate::ids::EntityId;
 use crate::import::columns::PlanKey;
-use crate::import::goal_statement::read_statement;
+use crate::import::goal_statement::{read_statement, StatementFacts};
 use crate::import::measurement_rows::{match_goal, PendingMeasurement};
-use crate::import::plan_rows::{ActionCells, GoalCells, PlanRow};
+use crate::import::plan_rows::{ActionCells, GoalCells, PlanRow, RootCauseCells};
 use crate::import::report::{CellWarning, ImportReport};
 use crate::import::resources::ResourceDraft;
-use crate::import::values::{find_school_year, infer_support_type, normalize, SchoolYear};
-use crate::model::{Action, ActionKind, Goal, Measurement, Plan, Resource, RootCause, SupportType};
+use crate::import::values::{
+    find_school_year, infer_support_type, labels_of, normalize, parse_label, SchoolYear,
+};
+use crate::model::{
+    Action, ActionKind, Goal, Measurement, Milestone, Plan, PlanStatus, Resource, RootCause,
+    SupportType,
+};
 
 /// The plan being read, with indexes for finding repeated entities.
 #[derive(Default)]
 pub(crate) struct PlanBuilder {
-    plan: Plan,
-    report: ImportReport,
+    pub(super) plan: Plan,
+    pub(super) report: ImportReport,
+    /// Whether the file was written by the CSV export.
+    exact: bool,
     school_year: Option<SchoolYear>,
     root_causes: HashMap<String, usize>,
+    /// The Root Cause # cell of each root cause, by index.
+    root_cause_numbers: Vec<String>,
     goals: HashMap<String, usize>,
     /// The Goal # cell of each goal, by goal index.
     goal_numbers: Vec<String>,
     /// The line that created each goal, by goal index.
     goal_lines: Vec<usize>,
     actions: HashMap<(ActionKind, String), usize>,
+    /// The Action # cell of each action, by index.
+    pub(super) action_numbers: Vec<String>,
+    /// The Check-in # cell of each check-in, by index.
+    pub(super) check_in_numbers: Vec<String>,
     pending: Vec<PendingMeasurement>,
 }
 
 impl PlanBuilder {
+    /// Starts an empty plan. `exact` is set for a file written by the CSV
+    /// export.
+    pub(crate) fn new(exact: bool) -> Self {
+        Self {
+            exact,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn report_mut(&mut self) -> &mut ImportReport {
         &mut self.report
     }
 
-    /// Applies a `Key,Value` row above the tables.
-    pub(crate) fn set_plan_field(&mut self, key: PlanKey, value: &str) {
+    /// Applies a `Key,Value` row. `key_cell` is the key as written, for
+    /// warnings.
+    pub(crate) fn set_plan_field(
+        &mut self,
+        key: PlanKey,
+        key_cell: &str,
+        value: &str,
+        line: usize,
+    ) {
         match key {
             PlanKey::Title => {
                 self.plan.title = value.to_owned();
-                if self.school_year.is_none() {
+                if self.school_year.is_none() && !self.exact {
                     self.set_school_year(find_school_year(value));
                 }
             }
             PlanKey::District => self.plan.district = value.to_owned(),
             PlanKey::School => self.plan.school = value.to_owned(),
+            PlanKey::SchoolYear if self.exact => {
+                self.school_year = find_school_year(value);
+                self.plan.school_year = value.to_owned();
+            }
             PlanKey::SchoolYear => match find_school_year(value) {
                 Some(year) => self.set_school_year(Some(year)),
                 None => self.plan.school_year = value.to_owned(),
@@ -68,6 +107,24 @@ impl PlanBuilder {
                     .map(str::to_owned)
                     .collect();
             }
+            PlanKey::ParticipatingSchool => {
+                if self.exact || !value.is_empty() {
+                    self.plan.participating_schools.push(value.to_owned());
+                }
+            }
+            PlanKey::Currency => self.plan.currency = value.to_owned(),
+            PlanKey::Status => match parse_label(PlanStatus::ALL, PlanStatus::as_str, value) {
+                Some(status) => self.plan.status = status,
+                None => self.report.warnings.push(CellWarning {
+                    line,
+                    column: key_cell.to_owned(),
+                    message: format!(
+                        "`{value}` is not a plan status (expected {}); the plan was imported as a \
+                         draft",
+                        labels_of(PlanStatus::ALL, PlanStatus::as_str)
+                    ),
+                }),
+            },
         }
     }
 
@@ -85,7 +142,7 @@ impl PlanBuilder {
 
         let root_cause = row
             .root_cause
-            .map(|cells| self.root_cause(&cells.statement, &cells.evidence));
+            .and_then(|cells| self.root_cause(cells, line, &mut warnings));
 
         let goal = row
             .goal
@@ -96,16 +153,27 @@ impl PlanBuilder {
         }
 
         let goal_id = goal.map(|index| self.plan.goals[index].id.clone());
-        let action = row.action.map(|cells| self.action(cells, goal_id.as_ref()));
+        let mut action_ids = Vec::new();
+        for cells in row.actions {
+            let action = self.action(
+                cells,
+                goal_id.as_ref(),
+                &row.action_steps,
+                line,
+                &mut warnings,
+            );
+            if let Some(index) = action {
+                action_ids.push(self.plan.actions[index].id.clone());
+            }
+        }
 
-        let action_id = action.map(|index| self.plan.actions[index].id.clone());
         for draft in row.resources {
-            self.resource(draft, action_id.as_ref());
+            self.resource(draft, &action_ids);
         }
 
         if let Some(title) = row.professional_learning {
             let cells = ActionCells::support_title(title);
-            self.action(cells, goal_id.as_ref());
+            self.action(cells, goal_id.as_ref(), &[], line, &mut warnings);
         }
 
         for (season, column, value) in row.seasonal {
@@ -176,23 +244,75 @@ impl PlanBuilder {
         (self.plan, self.report)
     }
 
-    fn root_cause(&mut self, statement: &str, evidence: &str) -> usize {
-        let key = normalize(statement);
-        if let Some(index) = self.root_causes.get(&key) {
-            let existing = &mut self.plan.root_causes[*index];
-            if existing.evidence.is_empty() {
-                existing.evidence = evidence.to_owned();
+    /// Finds the entity of the row, or `None` when it is new. In a file
+    /// written by the CSV export only the number counts. Elsewhere the text
+    /// counts, and the number only when the text is empty. A number that no
+    /// earlier row gave is then an error, returned as `Err`.
+    fn find_entity(
+        &self,
+        numbers: &[String],
+        by_text: impl Fn(&str) -> Option<usize>,
+        number: &str,
+        text: &str,
+    ) -> Result<Option<usize>, ()> {
+        let by_number = || {
+            let expected = normalize(number);
+            numbers
+                .iter()
+                .position(|other| !expected.is_empty() && normalize(other) == expected)
+        };
+
+        if self.exact {
+            return Ok(by_number());
+        }
+        if !text.is_empty() {
+            return Ok(by_text(&normalize(text)));
+        }
+        by_number().map(Some).ok_or(())
+    }
+
+    fn root_cause(
+        &mut self,
+        cells: RootCauseCells,
+        line: usize,
+        warnings: &mut Vec<CellWarning>,
+    ) -> Option<usize> {
+        let by_text = |key: &str| self.root_causes.get(key).copied();
+        let found = self.find_entity(
+            &self.root_cause_numbers,
+            by_text,
+            &cells.number,
+            &cells.statement,
+        );
+        let existing = match found {
+            Ok(existing) => existing,
+            Err(()) => {
+                warnings.push(missing_number_warning(line, "Root Cause #", &cells.number));
+                return None;
             }
-            return *index;
+        };
+
+        if let Some(index) = existing {
+            let root_cause = &mut self.plan.root_causes[index];
+            if root_cause.evidence.is_empty() {
+                root_cause.evidence = cells.evidence;
+            }
+            if self.root_cause_numbers[index].is_empty() {
+                self.root_cause_numbers[index] = cells.number;
+            }
+            return Some(index);
         }
 
-        let mut root_cause = RootCause::new(statement);
-        root_cause.evidence = evidence.to_owned();
+        let mut root_cause = RootCause::new(cells.statement.clone());
+        root_cause.evidence = cells.evidence;
         self.plan.root_causes.push(root_cause);
+        self.root_cause_numbers.push(cells.number);
 
         let index = self.plan.root_causes.len() - 1;
-        self.root_causes.insert(key, index);
-        index
+        if !self.exact {
+            self.root_causes.insert(normalize(&cells.statement), index);
+        }
+        Some(index)
     }
 
     /// Finds or creates the row's goal. Returns `None` for a row that names
@@ -203,13 +323,11 @@ impl PlanBuilder {
         line: usize,
         warnings: &mut Vec<CellWarning>,
     ) -> Option<usize> {
-        let existing = if cells.statement.is_empty() {
-            let number = normalize(&cells.number);
-            let found = self
-                .goal_numbers
-                .iter()
-                .position(|other| normalize(other) == number);
-            if found.is_none() {
+        let by_text = |key: &str| self.goals.get(key).copied();
+        let found = self.find_entity(&self.goal_numbers, by_text, &cells.number, &cells.statement);
+        let existing = match found {
+            Ok(existing) => existing,
+            Err(()) => {
                 warnings.push(CellWarning {
                     line,
                     column: "Goal".to_owned(),
@@ -221,9 +339,6 @@ impl PlanBuilder {
                 });
                 return None;
             }
-            found
-        } else {
-            self.goals.get(&normalize(&cells.statement)).copied()
         };
 
         match existing {
@@ -236,7 +351,11 @@ impl PlanBuilder {
     }
 
     fn new_goal(&mut self, cells: GoalCells, line: usize) -> usize {
-        let facts = read_statement(&cells.statement);
+        let facts = if self.exact {
+            StatementFacts::default()
+        } else {
+            read_statement(&cells.statement)
+        };
         let baseline = cells.baseline.or(facts.baseline);
         let target = cells.target.or(facts.target);
 
@@ -247,8 +366,11 @@ impl PlanBuilder {
         goal.baseline_date = cells.baseline_date;
         goal.target_value = target.map(|number| number.value);
         goal.target_date = cells.target_date.or(facts.target_date);
-        goal.direction = facts.direction;
+        goal.direction = cells.direction.or(facts.direction);
+        goal.interim_target_value = cells.interim_target.map(|number| number.value);
+        goal.interim_target_date = cells.interim_target_date;
         goal.monitoring_frequency = cells.monitoring_frequency;
+        goal.rationale = cells.rationale;
 
         let percent = baseline.is_some_and(|number| number.percent)
             || target.is_some_and(|number| number.percent);
@@ -261,7 +383,9 @@ impl PlanBuilder {
         self.goal_lines.push(line);
 
         let index = self.plan.goals.len() - 1;
-        self.goals.insert(normalize(&cells.statement), index);
+        if !self.exact {
+            self.goals.insert(normalize(&cells.statement), index);
+        }
         index
     }
 
@@ -310,6 +434,31 @@ impl PlanBuilder {
             "Target Date",
             &mut conflict,
         );
+        merge_option(
+            &mut goal.interim_target_value,
+            cells.interim_target.map(|n| n.value),
+            "Interim Target",
+            &mut conflict,
+        );
+        merge_date(
+            &mut goal.interim_target_date,
+            cells.interim_target_date,
+            "Interim Target Date",
+            &mut conflict,
+        );
+        merge_text(
+            &mut goal.rationale,
+            &cells.rationale,
+            "Rationale",
+            &mut conflict,
+        );
+        match (goal.direction, cells.direction) {
+            (None, Some(direction)) => goal.direction = Some(direction),
+            (Some(kept), Some(given)) if kept != given => {
+                conflict("Direction", &kept, &given);
+            }
+            _ => {}
+        }
 
         let frequency = cells.monitoring_frequency;
         let known = goal
@@ -331,17 +480,64 @@ impl PlanBuilder {
         }
     }
 
-    fn action(&mut self, cells: ActionCells, goal_id: Option<&EntityId>) -> usize {
-        let key = (cells.kind, normalize(&cells.title));
-        if let Some(index) = self.actions.get(&key) {
-            if let Some(goal_id) = goal_id {
-                add_link(&mut self.plan.actions[*index].goal_ids, goal_id.clone());
+    /// Finds or creates the row's action and links it to the row's goal. A
+    /// new action gets one milestone per entry of `steps`, in order.
+    fn action(
+        &mut self,
+        cells: ActionCells,
+        goal_id: Option<&EntityId>,
+        steps: &[String],
+        line: usize,
+        warnings: &mut Vec<CellWarning>,
+    ) -> Option<usize> {
+        let kind = cells.kind;
+        let by_text = |title: &str| self.actions.get(&(kind, title.to_owned())).copied();
+        let found = self.find_entity(&self.action_numbers, by_text, &cells.number, &cells.title);
+        let existing = match found {
+            Ok(existing) => existing,
+            Err(()) => {
+                warnings.push(missing_number_warning(line, "Action #", &cells.number));
+                return None;
             }
-            return *index;
+        };
+
+        if let Some(index) = existing {
+            if let Some(goal_id) = goal_id {
+                add_link(&mut self.plan.actions[index].goal_ids, goal_id.clone());
+            }
+            if self.action_numbers[index].is_empty() {
+                self.action_numbers[index] = cells.number;
+            }
+            return Some(index);
         }
 
+        let key = (cells.kind, normalize(&cells.title));
+        let number = cells.number.clone();
+        let action = self.new_action(cells, goal_id);
+        let action_id = action.id.clone();
+        self.plan.actions.push(action);
+        self.action_numbers.push(number);
+
+        let index = self.plan.actions.len() - 1;
+        if !self.exact {
+            self.actions.insert(key, index);
+        }
+
+        for step in steps {
+            let mut milestone = Milestone::new(step.clone(), None);
+            milestone.action_ids.push(action_id.clone());
+            self.plan.milestones.push(milestone);
+        }
+        Some(index)
+    }
+
+    fn new_action(&self, cells: ActionCells, goal_id: Option<&EntityId>) -> Action {
         let mut action = match cells.kind {
             ActionKind::Primary => Action::new(ActionKind::Primary, cells.title.clone()),
+            ActionKind::Support if self.exact => Action {
+                support_type: cells.support_type,
+                ..Action::new(ActionKind::Support, cells.title.clone())
+            },
             ActionKind::Support => {
                 let support_type = cells.support_type.unwrap_or_else(|| {
                     infer_support_type(&format!("{} {}", cells.title, cells.description))
@@ -358,32 +554,42 @@ impl PlanBuilder {
         action.evidence_of_implementation = cells.evidence_of_implementation;
         action.notes = cells.notes;
         action.goal_ids = goal_id.cloned().into_iter().collect();
-
-        self.plan.actions.push(action);
-        let index = self.plan.actions.len() - 1;
-        self.actions.insert(key, index);
-        index
+        action
     }
 
-    /// Adds a resource, or only links the action when the same resource
-    /// is already in the plan, so a repeated row does not count twice.
-    fn resource(&mut self, draft: ResourceDraft, action_id: Option<&EntityId>) {
-        let same = self.plan.resources.iter_mut().find(|resource| {
+    /// Adds a resource linked to the row's actions, unless the same
+    /// resource is already linked to the first of them, so a repeated row
+    /// does not count twice.
+    fn resource(&mut self, draft: ResourceDraft, action_ids: &[EntityId]) {
+        let same = self.plan.resources.iter().any(|resource| {
             resource.kind == draft.kind
                 && resource.description == draft.description
                 && resource.amount == draft.amount
                 && resource.funding_source == draft.funding_source
-                && action_id.is_some_and(|id| resource.action_ids.contains(id))
+                && action_ids
+                    .first()
+                    .is_some_and(|id| resource.action_ids.contains(id))
         });
-        if same.is_some() {
+        if same {
             return;
         }
 
         let mut resource = Resource::new(draft.kind, draft.description);
         resource.amount = draft.amount;
         resource.funding_source = draft.funding_source;
-        resource.action_ids = action_id.cloned().into_iter().collect();
+        resource.action_ids = action_ids.to_vec();
         self.plan.resources.push(resource);
+    }
+}
+
+fn missing_number_warning(line: usize, column: &str, number: &str) -> CellWarning {
+    CellWarning {
+        line,
+        column: column.to_owned(),
+        message: format!(
+            "`{number}` is not the number of an entity on this or an earlier row, so the row's \
+             links to it were not imported"
+        ),
     }
 }
 
@@ -392,6 +598,7 @@ impl ActionCells {
     /// Learning column: training, with no other field.
     fn support_title(title: String) -> Self {
         Self {
+            number: String::new(),
             kind: ActionKind::Support,
             support_type: Some(SupportType::Training),
             title,

@@ -129,7 +129,7 @@ impl<C: ColumnSet> Header<C> {
     }
 
     /// Returns whether enough cells match and most of the row's cells do.
-    fn looks_like_header(&self) -> bool {
+    pub(crate) fn looks_like_header(&self) -> bool {
         let filled = self.names.iter().filter(|name| !name.is_empty()).count();
         self.match_count() >= MIN_HEADER_MATCHES && self.match_count() * 2 > filled
     }
@@ -145,12 +145,13 @@ impl<C: ColumnSet> Header<C> {
             .map(|(_, index)| *index)
     }
 
-    /// Returns the trimmed cell of `field` in `cells`, or "" when the column
-    /// or the cell is missing.
+    /// Returns the cell of `field` in `cells`, or "" when the column or the
+    /// cell is missing. Cells are trimmed when the file is read, except in
+    /// a file written by the CSV export.
     pub(crate) fn cell<'a>(&self, cells: &'a [String], field: C) -> &'a str {
         self.index(field)
             .and_then(|index| cells.get(index))
-            .map_or("", |cell| cell.trim())
+            .map_or("", String::as_str)
     }
 
     /// Returns the header name of `field` as written in the file.
@@ -183,6 +184,7 @@ impl<C: ColumnSet> Header<C> {
 /// The columns of the plan table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PlanColumn {
+    RootCauseNumber,
     RootCause,
     RootCauseEvidence,
     GoalNumber,
@@ -193,10 +195,16 @@ pub(crate) enum PlanColumn {
     Baseline,
     TargetDate,
     Target,
+    Direction,
+    InterimTargetDate,
+    InterimTarget,
     MonitoringFrequency,
+    Rationale,
+    ActionNumber,
     ActionTitle,
     ActionDescription,
     ActionType,
+    SupportType,
     Owner,
     StartDate,
     DueDate,
@@ -216,6 +224,7 @@ pub(crate) enum PlanColumn {
 
 impl ColumnSet for PlanColumn {
     const ALL: &'static [Self] = &[
+        PlanColumn::RootCauseNumber,
         PlanColumn::RootCause,
         PlanColumn::RootCauseEvidence,
         PlanColumn::GoalNumber,
@@ -225,11 +234,17 @@ impl ColumnSet for PlanColumn {
         PlanColumn::Unit,
         PlanColumn::BaselineDate,
         PlanColumn::Baseline,
+        PlanColumn::InterimTargetDate,
+        PlanColumn::InterimTarget,
         PlanColumn::TargetDate,
         PlanColumn::Target,
+        PlanColumn::Direction,
         PlanColumn::MonitoringFrequency,
+        PlanColumn::Rationale,
+        PlanColumn::ActionNumber,
         PlanColumn::ActionTitle,
         PlanColumn::ActionDescription,
+        PlanColumn::SupportType,
         PlanColumn::ActionType,
         PlanColumn::Owner,
         PlanColumn::StartDate,
@@ -249,6 +264,7 @@ impl ColumnSet for PlanColumn {
 
     fn aliases(self) -> &'static [&'static str] {
         match self {
+            PlanColumn::RootCauseNumber => &["root cause number", "root cause no", "root cause id"],
             PlanColumn::RootCause => &[
                 "root cause",
                 "root cause addressed",
@@ -284,6 +300,12 @@ impl ColumnSet for PlanColumn {
             PlanColumn::Baseline => &["baseline", "baseline value", "baseline data"],
             PlanColumn::TargetDate => &["target date", "goal date"],
             PlanColumn::Target => &["target", "target value", "goal target"],
+            PlanColumn::Direction => &["direction", "goal direction"],
+            PlanColumn::InterimTargetDate => &["interim target date", "interim date"],
+            PlanColumn::InterimTarget => &["interim target", "interim target value"],
+            PlanColumn::Rationale => &["rationale", "goal rationale"],
+            PlanColumn::ActionNumber => &["action number", "action no", "action id"],
+            PlanColumn::SupportType => &["support type", "support structure type"],
             PlanColumn::MonitoringFrequency => &[
                 "monitoring frequency",
                 "progress monitoring frequency",
@@ -406,16 +428,33 @@ pub(crate) fn is_measurement_header(header: &Header<MeasurementColumn>) -> bool 
         && header.has(MeasurementColumn::Value)
 }
 
-/// Returns whether a one-cell row is the title of a progress monitoring table.
-pub(crate) fn is_measurement_title(text: &str) -> bool {
-    matches!(
-        normalize_header(text).as_str(),
+/// The kinds of table a sheet can contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Table {
+    Plan,
+    Measurements,
+    Milestones,
+    Resources,
+    CheckIns,
+    ActionReviews,
+}
+
+/// Returns the table that a one-cell title row introduces, such as
+/// `Progress Monitoring` or `Milestones`.
+pub(crate) fn table_title(text: &str) -> Option<Table> {
+    match normalize_header(text).as_str() {
+        "action plan" | "plan table" => Some(Table::Plan),
         "progress monitoring"
-            | "progress monitoring data"
-            | "progress monitoring measurements"
-            | "measurements"
-            | "progress data"
-    )
+        | "progress monitoring data"
+        | "progress monitoring measurements"
+        | "measurements"
+        | "progress data" => Some(Table::Measurements),
+        "milestones" | "milestone" => Some(Table::Milestones),
+        "resources" | "resource allocation" | "resources allocated" => Some(Table::Resources),
+        "check ins" | "check in" | "check in records" | "checkins" => Some(Table::CheckIns),
+        "action reviews" | "action review" => Some(Table::ActionReviews),
+        _ => None,
+    }
 }
 
 /// A field of the plan set by a `Key,Value` row above the tables.
@@ -428,6 +467,10 @@ pub(crate) enum PlanKey {
     FocusArea,
     Team,
     Schools,
+    /// One participating school per row, so a name may contain `;`.
+    ParticipatingSchool,
+    Status,
+    Currency,
 }
 
 impl PlanKey {
@@ -441,6 +484,9 @@ impl PlanKey {
             "focus area" | "focus" | "area of focus" => Some(PlanKey::FocusArea),
             "team" | "team members" | "planning team" => Some(PlanKey::Team),
             "schools" | "participating schools" => Some(PlanKey::Schools),
+            "participating school" => Some(PlanKey::ParticipatingSchool),
+            "status" | "plan status" => Some(PlanKey::Status),
+            "currency" => Some(PlanKey::Currency),
             _ => None,
         }
     }

@@ -42,9 +42,9 @@ pub(crate) struct PendingMeasurement {
     pub(crate) note: String,
 }
 
-/// Reads a data row of a progress monitoring table. A row without a
-/// measure name, a date or a value is skipped, because a measurement needs
-/// all three.
+/// Reads a data row of a progress monitoring table. A row without a date
+/// or a value is skipped, and so is a row without a measure name unless a
+/// Goal cell names its goal.
 pub(crate) fn read_measurement_row(
     header: &Header<MeasurementColumn>,
     row: &Row,
@@ -63,7 +63,8 @@ pub(crate) fn read_measurement_row(
     let cell = |column| header.cell(&row.cells, column);
 
     let measure = cell(MeasurementColumn::Measure);
-    if measure.is_empty() {
+    let goal = cell(MeasurementColumn::Goal);
+    if measure.is_empty() && goal.trim().is_empty() {
         return Err(format!(
             "the {} cell is empty",
             header.name(MeasurementColumn::Measure)
@@ -97,7 +98,7 @@ pub(crate) fn read_measurement_row(
     Ok(PendingMeasurement {
         line: row.line,
         measure: measure.to_owned(),
-        goal: cell(MeasurementColumn::Goal).to_owned(),
+        goal: goal.to_owned(),
         date,
         value: value.value,
         note,

@@ -1,5 +1,9 @@
 //! Reading one row of the plan table into typed cells, with a warning for
 //! each cell that cannot be read and a reason when the whole row cannot.
+//!
+//! Outside a file written by the CSV export, an action cell that lists
+//! numbered steps becomes one action per step, and a description cell that
+//! lists them becomes the action's milestones (see [`crate::import::steps`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -8,12 +12,47 @@ use crate::import::columns::{Header, PlanColumn};
 use crate::import::repair::{filled_width, rejoin_split_cell};
 use crate::import::report::CellWarning;
 use crate::import::resources::{resource_with_budget, resources_from_cell, ResourceDraft};
+use crate::import::steps::split_numbered_steps;
 use crate::import::values::{
-    normalize, parse_action_kind, parse_amount, parse_date, parse_number, parse_status,
-    parse_timeline, Number, Season, DATE_FORMATS,
+    labels_of, normalize, parse_action_kind, parse_amount, parse_date, parse_label, parse_number,
+    parse_status, parse_timeline, Number, Season, DATE_FORMATS,
 };
 use crate::import::Row;
-use crate::model::{ActionKind, ActionStatus, SupportType};
+use crate::model::{ActionKind, ActionStatus, Direction, SupportType};
+
+/// The columns whose cells belong to the row's goal.
+const GOAL_COLUMNS: [PlanColumn; 13] = [
+    PlanColumn::GoalNumber,
+    PlanColumn::GoalStatement,
+    PlanColumn::Measure,
+    PlanColumn::Unit,
+    PlanColumn::BaselineDate,
+    PlanColumn::Baseline,
+    PlanColumn::TargetDate,
+    PlanColumn::Target,
+    PlanColumn::Direction,
+    PlanColumn::InterimTargetDate,
+    PlanColumn::InterimTarget,
+    PlanColumn::MonitoringFrequency,
+    PlanColumn::Rationale,
+];
+
+/// The columns whose cells belong to the row's action.
+const ACTION_COLUMNS: [PlanColumn; 13] = [
+    PlanColumn::ActionNumber,
+    PlanColumn::ActionTitle,
+    PlanColumn::ActionDescription,
+    PlanColumn::ActionType,
+    PlanColumn::SupportType,
+    PlanColumn::Owner,
+    PlanColumn::StartDate,
+    PlanColumn::DueDate,
+    PlanColumn::Timeline,
+    PlanColumn::Status,
+    PlanColumn::SuccessIndicator,
+    PlanColumn::EvidenceOfImplementation,
+    PlanColumn::Notes,
+];
 
 /// The typed cells of one plan table row.
 #[derive(Clone, Debug)]
@@ -21,7 +60,11 @@ pub(crate) struct PlanRow {
     pub(crate) line: usize,
     pub(crate) root_cause: Option<RootCauseCells>,
     pub(crate) goal: Option<GoalCells>,
-    pub(crate) action: Option<ActionCells>,
+    /// One action, or one per step of a numbered list in the action cell.
+    pub(crate) actions: Vec<ActionCells>,
+    /// The numbered steps of the description cell, which become milestones
+    /// of each action the row creates.
+    pub(crate) action_steps: Vec<String>,
     pub(crate) resources: Vec<ResourceDraft>,
     pub(crate) professional_learning: Option<String>,
     /// Fall, Winter and Spring values, with the column name as written.
@@ -30,6 +73,8 @@ pub(crate) struct PlanRow {
 
 #[derive(Clone, Debug)]
 pub(crate) struct RootCauseCells {
+    /// The Root Cause # cell, which later rows and tables refer to.
+    pub(crate) number: String,
     pub(crate) statement: String,
     pub(crate) evidence: String,
 }
@@ -44,13 +89,20 @@ pub(crate) struct GoalCells {
     pub(crate) baseline_date: Option<NaiveDate>,
     pub(crate) target: Option<Number>,
     pub(crate) target_date: Option<NaiveDate>,
+    pub(crate) direction: Option<Direction>,
+    pub(crate) interim_target: Option<Number>,
+    pub(crate) interim_target_date: Option<NaiveDate>,
     pub(crate) monitoring_frequency: String,
+    pub(crate) rationale: String,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct ActionCells {
+    /// The Action # cell, which later rows and tables refer to.
+    pub(crate) number: String,
     pub(crate) kind: ActionKind,
-    /// `None` lets the importer infer the type of a support structure.
+    /// `None` lets the importer infer the type of a support structure,
+    /// except in a file written by the CSV export.
     pub(crate) support_type: Option<SupportType>,
     pub(crate) title: String,
     pub(crate) description: String,
@@ -73,6 +125,38 @@ struct Cells<'a> {
 impl Cells<'_> {
     fn text(&self, column: PlanColumn) -> String {
         self.header.cell(&self.row.cells, column).to_owned()
+    }
+
+    fn any_filled(&self, columns: &[PlanColumn]) -> bool {
+        columns
+            .iter()
+            .any(|column| !self.header.cell(&self.row.cells, *column).is_empty())
+    }
+
+    /// Reads an enum cell by its label or snake_case name. An unreadable
+    /// cell adds a warning and reads as `None`.
+    fn label<T: Copy>(
+        &mut self,
+        column: PlanColumn,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return None;
+        }
+
+        let value = parse_label(all, name, &text);
+        if value.is_none() {
+            self.warn(
+                column,
+                format!(
+                    "`{text}` is not known (expected {}); it was left empty",
+                    labels_of(all, name)
+                ),
+            );
+        }
+        value
     }
 
     fn warn(&mut self, column: PlanColumn, message: String) {
@@ -148,10 +232,15 @@ impl Cells<'_> {
 
 /// Reads a data row of the plan table. Returns the reason when the row
 /// cannot be imported at all; unreadable cells only add warnings.
+///
+/// In a file written by the CSV export (`exact`), a row has a root cause,
+/// goal or action when any of its cells is filled, and numbered steps are
+/// not split. Elsewhere it needs the text or the number of the entity.
 pub(crate) fn read_plan_row(
     header: &Header<PlanColumn>,
     row: &Row,
     warnings: &mut Vec<CellWarning>,
+    exact: bool,
 ) -> Result<PlanRow, String> {
     let row = line_up(header, row, warnings)?;
     let row = &row;
@@ -162,37 +251,73 @@ pub(crate) fn read_plan_row(
         warnings,
     };
 
+    let root_cause_number = cells.text(PlanColumn::RootCauseNumber);
     let root_cause_text = cells.text(PlanColumn::RootCause);
     let goal_statement = cells.text(PlanColumn::GoalStatement);
     let goal_number = cells.text(PlanColumn::GoalNumber);
     let action_title = cells.text(PlanColumn::ActionTitle);
+    let action_number = cells.text(PlanColumn::ActionNumber);
     let professional_learning = cells.text(PlanColumn::ProfessionalLearning);
     let professional_learning =
         (!is_none_text(&professional_learning)).then_some(professional_learning);
 
-    if root_cause_text.is_empty()
-        && goal_statement.is_empty()
-        && goal_number.is_empty()
-        && action_title.is_empty()
-        && professional_learning.is_none()
-    {
+    let (has_root_cause, has_goal, has_action) = if exact {
+        (
+            cells.any_filled(&[
+                PlanColumn::RootCauseNumber,
+                PlanColumn::RootCause,
+                PlanColumn::RootCauseEvidence,
+            ]),
+            cells.any_filled(&GOAL_COLUMNS),
+            cells.any_filled(&ACTION_COLUMNS),
+        )
+    } else {
+        (
+            !root_cause_text.is_empty() || !root_cause_number.is_empty(),
+            !goal_statement.is_empty() || !goal_number.is_empty(),
+            !action_title.is_empty() || !action_number.is_empty(),
+        )
+    };
+
+    if !has_root_cause && !has_goal && !has_action && professional_learning.is_none() {
         return Err("the row has no root cause, goal or action text".to_owned());
     }
 
-    let action_kind = read_action_kind(&mut cells, &action_title)?;
+    let action_kind = if has_action {
+        Some(read_action_kind(&mut cells, &action_title)?)
+    } else {
+        None
+    };
 
-    let root_cause = (!root_cause_text.is_empty()).then(|| RootCauseCells {
+    let root_cause = has_root_cause.then(|| RootCauseCells {
+        number: root_cause_number,
         statement: root_cause_text,
         evidence: cells.text(PlanColumn::RootCauseEvidence),
     });
 
-    let goal = if goal_statement.is_empty() && goal_number.is_empty() {
-        None
-    } else {
-        Some(read_goal_cells(&mut cells, goal_number, goal_statement))
-    };
+    let goal = has_goal.then(|| read_goal_cells(&mut cells, goal_number, goal_statement));
 
-    let action = action_kind.map(|kind| read_action_cells(&mut cells, kind, action_title));
+    let mut actions = Vec::new();
+    let mut action_steps = Vec::new();
+    if let Some(kind) = action_kind {
+        let mut action = read_action_cells(&mut cells, kind, action_number, action_title);
+        if !exact {
+            if let Some(steps) = split_numbered_steps(&action.description) {
+                action_steps = steps;
+                action.description.clear();
+            }
+        }
+        actions = match split_numbered_steps(&action.title).filter(|_| !exact) {
+            Some(titles) => titles
+                .into_iter()
+                .map(|title| ActionCells {
+                    title,
+                    ..action.clone()
+                })
+                .collect(),
+            None => vec![action],
+        };
+    }
 
     let resources = read_resources(&mut cells);
     let seasonal = read_seasonal(&mut cells);
@@ -201,7 +326,8 @@ pub(crate) fn read_plan_row(
         line: row.line,
         root_cause,
         goal,
-        action,
+        actions,
+        action_steps,
         resources,
         professional_learning,
         seasonal,
@@ -289,12 +415,14 @@ fn typed_cells_fit(header: &Header<PlanColumn>, cells: &[String]) -> bool {
             PlanColumn::DueDate,
             PlanColumn::BaselineDate,
             PlanColumn::TargetDate,
+            PlanColumn::InterimTargetDate,
         ]
         .into_iter()
         .all(|column| reads(column, &is_date))
         && [
             PlanColumn::Baseline,
             PlanColumn::Target,
+            PlanColumn::InterimTarget,
             PlanColumn::Fall,
             PlanColumn::Winter,
             PlanColumn::Spring,
@@ -311,28 +439,28 @@ fn is_none_text(text: &str) -> bool {
     )
 }
 
-/// Reads the kind of the row's action, or `None` when the row has no
-/// action. An action type that is present but unknown rejects the row,
-/// because filing the action under the wrong kind would misstate the plan.
-fn read_action_kind(cells: &mut Cells<'_>, title: &str) -> Result<Option<ActionKind>, String> {
-    if title.is_empty() {
-        return Ok(None);
-    }
+/// Reads the kind of the row's action. An action type that is present but
+/// unknown rejects the row, because filing the action under the wrong kind
+/// would misstate the plan. An empty one reads as primary, with a warning
+/// when the row names an action rather than only an action number.
+fn read_action_kind(cells: &mut Cells<'_>, title: &str) -> Result<ActionKind, String> {
     if !cells.header.has(PlanColumn::ActionType) {
-        return Ok(Some(ActionKind::Primary));
+        return Ok(ActionKind::Primary);
     }
 
     let text = cells.text(PlanColumn::ActionType);
     if text.is_empty() {
-        cells.warn(
-            PlanColumn::ActionType,
-            "the action type is empty; the action was imported as a primary action".to_owned(),
-        );
-        return Ok(Some(ActionKind::Primary));
+        if !title.is_empty() {
+            cells.warn(
+                PlanColumn::ActionType,
+                "the action type is empty; the action was imported as a primary action".to_owned(),
+            );
+        }
+        return Ok(ActionKind::Primary);
     }
 
     match parse_action_kind(&text) {
-        Some(kind) => Ok(Some(kind)),
+        Some(kind) => Ok(kind),
         None => Err(format!(
             "{} `{text}` is not known (expected Primary Action or Support Structure)",
             cells.header.name(PlanColumn::ActionType)
@@ -360,11 +488,20 @@ fn read_goal_cells(cells: &mut Cells<'_>, number: String, statement: String) -> 
         baseline_date: cells.date(PlanColumn::BaselineDate),
         target,
         target_date: cells.date(PlanColumn::TargetDate),
+        direction: cells.label(PlanColumn::Direction, Direction::ALL, Direction::as_str),
+        interim_target: cells.number(PlanColumn::InterimTarget),
+        interim_target_date: cells.date(PlanColumn::InterimTargetDate),
         monitoring_frequency: cells.text(PlanColumn::MonitoringFrequency),
+        rationale: cells.text(PlanColumn::Rationale),
     }
 }
 
-fn read_action_cells(cells: &mut Cells<'_>, kind: ActionKind, title: String) -> ActionCells {
+fn read_action_cells(
+    cells: &mut Cells<'_>,
+    kind: ActionKind,
+    number: String,
+    title: String,
+) -> ActionCells {
     let mut start_date = cells.date(PlanColumn::StartDate);
     let mut due_date = cells.date(PlanColumn::DueDate);
 
@@ -402,8 +539,13 @@ fn read_action_cells(cells: &mut Cells<'_>, kind: ActionKind, title: String) -> 
     };
 
     ActionCells {
+        number,
         kind,
-        support_type: None,
+        support_type: cells.label(
+            PlanColumn::SupportType,
+            SupportType::ALL,
+            SupportType::as_str,
+        ),
         title,
         description: cells.text(PlanColumn::ActionDescription),
         owner: cells.text(PlanColumn::Owner),

@@ -130,7 +130,7 @@ fn split_label(part: &str) -> (Option<&str>, &str) {
 }
 
 /// Returns the resource kind that a label such as "Staffing" names, if any.
-fn category_kind(label: &str) -> Option<ResourceKind> {
+pub(crate) fn category_kind(label: &str) -> Option<ResourceKind> {
     match normalize(label).as_str() {
         "staffing" | "staff" | "personnel" | "positions" => Some(ResourceKind::StaffRole),
         "materials" | "supplies" | "material" => Some(ResourceKind::Material),
@@ -140,7 +140,7 @@ fn category_kind(label: &str) -> Option<ResourceKind> {
     }
 }
 
-fn kind_from_words(text: &str, category: Option<ResourceKind>) -> ResourceKind {
+pub(crate) fn kind_from_words(text: &str, category: Option<ResourceKind>) -> ResourceKind {
     let normalized = normalize(text);
     let words: Vec<&str> = normalized.split(' ').collect();
     let any_word = |test: &dyn Fn(&str) -> bool| words.iter().any(|word| test(word));

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::csv_layout::enum_label;
 use crate::model::{ActionKind, ActionStatus, SupportType};
 
 /// The date formats [`parse_date`] reads, for messages.
@@ -163,6 +164,27 @@ pub(crate) fn normalize(text: &str) -> String {
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Reads an enum value by its label (`Procedure audit`) or its snake_case
+/// name (`procedure_audit`), in any case and spacing.
+pub(crate) fn parse_label<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    text: &str,
+) -> Option<T> {
+    let expected = normalize(text);
+    all.iter()
+        .copied()
+        .find(|value| normalize(name(*value)) == expected)
+}
+
+/// Lists the labels of every value of an enum, for messages.
+pub(crate) fn labels_of<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> String {
+    all.iter()
+        .map(|value| enum_label(name(*value)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads an action type cell: anything naming "primary" (or "core") is a
@@ -405,6 +427,21 @@ mod tests {
             Some(ActionKind::Support)
         );
         assert_eq!(parse_action_kind("Tier 2 plan"), None);
+    }
+
+    #[test]
+    fn labels_and_names_parse() {
+        let all = SupportType::ALL;
+
+        assert_eq!(
+            parse_label(all, SupportType::as_str, "Procedure audit"),
+            Some(SupportType::ProcedureAudit)
+        );
+        assert_eq!(
+            parse_label(all, SupportType::as_str, "procedure_audit"),
+            Some(SupportType::ProcedureAudit)
+        );
+        assert_eq!(parse_label(all, SupportType::as_str, "Coaching"), None);
     }
 
     #[test]
