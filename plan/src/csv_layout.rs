@@ -29,13 +29,12 @@ pub(crate) const LINK_SEPARATOR: &str = "; ";
 /// they start it: `=`, `+`, `-`, `@`, tab and carriage return.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// The prefix that spreadsheets read as "this cell is text".
+/// The prefix that keeps a cell from starting with a formula character.
 const TEXT_QUOTE: char = '\'';
 
 /// Protects a text cell from formula injection. Text that starts with a
-/// formula character, or with the quote itself, gets one leading `'`.
-/// Spreadsheets show such a cell as text without the quote, and
-/// [`unquote_text`] removes it again.
+/// formula character, or with the quote itself, gets one leading `'`, so
+/// a spreadsheet reads the cell as text. [`unquote_text`] removes it again.
 pub(crate) fn quote_text(text: &str) -> String {
     let starts_risky = text
         .chars()

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use cairn_plan::{to_json_string_pretty, PlanDocument};
+use cairn_plan::{export_csv, to_json_string_pretty, PlanDocument};
 use cairn_sync::DocumentId;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -77,6 +77,9 @@ pub struct ServeArgs {
 pub enum ExportFormat {
     /// The plan as JSON, in the shape of the JSON export.
     Json,
+    /// The plan as one CSV sheet that `cairn import` reads back into an
+    /// equal plan.
+    Csv,
 }
 
 /// The error type of the `import` and `export` commands.
@@ -173,6 +176,7 @@ pub async fn export(
 
     match format {
         ExportFormat::Json => writeln!(out, "{}", to_json_string_pretty(&plan))?,
+        ExportFormat::Csv => write!(out, "{}", export_csv(&plan))?,
     }
     out.flush()?;
     Ok(())

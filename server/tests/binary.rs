@@ -286,6 +286,85 @@ fn import_prints_id_last_then_export_json() {
 }
 
 #[test]
+fn export_csv_imports_back_into_same_plan() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let database = database_url(&folder);
+    let imported = run_cairn(folder.path(), Some(&database), &["import", LINCOLN_CSV]);
+    let first_id = last_line(&imported.stdout);
+
+    let exported = run_cairn(
+        folder.path(),
+        Some(&database),
+        &["export", &first_id, "--format", "csv"],
+    );
+    let csv = String::from_utf8_lossy(&exported.stdout).into_owned();
+
+    assert!(
+        exported.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    assert!(
+        csv.starts_with("Format,Cairn CSV 1\r\n"),
+        "unexpected CSV: {csv}"
+    );
+
+    let sheet = folder.path().join("lincoln-export.csv");
+    std::fs::write(&sheet, &csv).expect("the CSV file is written");
+    let sheet = sheet.to_str().expect("a UTF-8 path");
+    let reimported = run_cairn(folder.path(), Some(&database), &["import", sheet]);
+    let report = String::from_utf8_lossy(&reimported.stdout).into_owned();
+    let second_id = last_line(&reimported.stdout);
+
+    assert!(
+        reimported.status.success(),
+        "import of the export failed: {}",
+        String::from_utf8_lossy(&reimported.stderr)
+    );
+    assert!(
+        report.contains("skipped 0, 0 cell warnings"),
+        "unexpected report: {report}"
+    );
+    assert_ne!(first_id, second_id);
+
+    let first = export_json(folder.path(), &database, &first_id);
+    let second = export_json(folder.path(), &database, &second_id);
+
+    assert_eq!(first["title"], second["title"]);
+    assert_eq!(titles(&first["actions"]), titles(&second["actions"]));
+    assert_eq!(
+        first["resources"].as_array().map(Vec::len),
+        second["resources"].as_array().map(Vec::len)
+    );
+    assert_eq!(
+        first["measurements"].as_array().map(Vec::len),
+        second["measurements"].as_array().map(Vec::len)
+    );
+}
+
+/// Returns the last line of a command's output, where `cairn import`
+/// prints the new plan's id.
+fn last_line(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    text.lines().last().unwrap_or_default().to_owned()
+}
+
+fn export_json(folder: &Path, database: &Path, id: &str) -> serde_json::Value {
+    let exported = run_cairn(folder, Some(database), &["export", id, "--format", "json"]);
+    serde_json::from_slice(&exported.stdout).expect("export prints JSON")
+}
+
+fn titles(actions: &serde_json::Value) -> Vec<String> {
+    actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|action| action["title"].as_str())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
 fn import_creates_default_data_folder() {
     let folder = tempfile::tempdir().expect("a temporary folder");
 

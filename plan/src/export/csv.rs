@@ -18,7 +18,7 @@
 //! numbers are plain decimals, dates are `YYYY-MM-DD`, and enum values are
 //! written as labels such as `In progress`. Text that starts with `=`, `+`,
 //! `-`, `@`, a tab or a carriage return gets a leading `'`, so a
-//! spreadsheet shows it as text instead of running it as a formula; the
+//! spreadsheet reads it as text instead of running it as a formula. The
 //! importer removes that quote. The format is described in
 //! `docs/export-format.md`.
 

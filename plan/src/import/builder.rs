@@ -13,47 +13,43 @@
 //! their number only, so two entities with the same text stay two, and no
 //! value is inferred from text: the cells are the whole entity.
 
-use std::collections::HashMap;
-use std::fmt::Display;
+mod goals;
+mod numbers;
+mod tables;
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
 
 use crate::ids::EntityId;
 use crate::import::columns::PlanKey;
-use crate::import::goal_statement::{read_statement, StatementFacts};
 use crate::import::measurement_rows::{match_goal, PendingMeasurement};
-use crate::import::plan_rows::{ActionCells, GoalCells, PlanRow, RootCauseCells};
+use crate::import::plan_rows::{ActionCells, PlanRow, RootCauseCells};
 use crate::import::report::{CellWarning, ImportReport};
 use crate::import::resources::ResourceDraft;
 use crate::import::values::{
     find_school_year, infer_support_type, labels_of, normalize, parse_label, SchoolYear,
 };
 use crate::model::{
-    Action, ActionKind, Goal, Measurement, Milestone, Plan, PlanStatus, Resource, RootCause,
-    SupportType,
+    Action, ActionKind, Measurement, Milestone, Plan, PlanStatus, Resource, RootCause, SupportType,
 };
+use numbers::EntityNumbers;
 
 /// The plan being read, with indexes for finding repeated entities.
 #[derive(Default)]
 pub(crate) struct PlanBuilder {
-    pub(super) plan: Plan,
-    pub(super) report: ImportReport,
+    plan: Plan,
+    report: ImportReport,
     /// Whether the file was written by the CSV export.
     exact: bool,
     school_year: Option<SchoolYear>,
     root_causes: HashMap<String, usize>,
-    /// The Root Cause # cell of each root cause, by index.
-    root_cause_numbers: Vec<String>,
+    root_cause_numbers: EntityNumbers,
     goals: HashMap<String, usize>,
-    /// The Goal # cell of each goal, by goal index.
-    goal_numbers: Vec<String>,
+    goal_numbers: EntityNumbers,
     /// The line that created each goal, by goal index.
     goal_lines: Vec<usize>,
     actions: HashMap<(ActionKind, String), usize>,
-    /// The Action # cell of each action, by index.
-    pub(super) action_numbers: Vec<String>,
-    /// The Check-in # cell of each check-in, by index.
-    pub(super) check_in_numbers: Vec<String>,
+    action_numbers: EntityNumbers,
+    check_in_numbers: EntityNumbers,
     pending: Vec<PendingMeasurement>,
 }
 
@@ -223,7 +219,7 @@ impl PlanBuilder {
         let pending = std::mem::take(&mut self.pending);
 
         for measurement in pending {
-            match match_goal(&self.plan, &self.goal_numbers, &measurement) {
+            match match_goal(&self.plan, self.goal_numbers.as_slice(), &measurement) {
                 Ok(goal) => {
                     let goal = &mut self.plan.goals[goal];
                     if goal.measure.is_empty() {
@@ -250,17 +246,12 @@ impl PlanBuilder {
     /// earlier row gave is then an error, returned as `Err`.
     fn find_entity(
         &self,
-        numbers: &[String],
+        numbers: &EntityNumbers,
         by_text: impl Fn(&str) -> Option<usize>,
         number: &str,
         text: &str,
     ) -> Result<Option<usize>, ()> {
-        let by_number = || {
-            let expected = normalize(number);
-            numbers
-                .iter()
-                .position(|other| !expected.is_empty() && normalize(other) == expected)
-        };
+        let by_number = || numbers.find(number);
 
         if self.exact {
             return Ok(by_number());
@@ -297,9 +288,7 @@ impl PlanBuilder {
             if root_cause.evidence.is_empty() {
                 root_cause.evidence = cells.evidence;
             }
-            if self.root_cause_numbers[index].is_empty() {
-                self.root_cause_numbers[index] = cells.number;
-            }
+            self.root_cause_numbers.fill(index, cells.number);
             return Some(index);
         }
 
@@ -313,171 +302,6 @@ impl PlanBuilder {
             self.root_causes.insert(normalize(&cells.statement), index);
         }
         Some(index)
-    }
-
-    /// Finds or creates the row's goal. Returns `None` for a row that names
-    /// only a goal number that no earlier row gave a statement for.
-    fn goal(
-        &mut self,
-        cells: GoalCells,
-        line: usize,
-        warnings: &mut Vec<CellWarning>,
-    ) -> Option<usize> {
-        let by_text = |key: &str| self.goals.get(key).copied();
-        let found = self.find_entity(&self.goal_numbers, by_text, &cells.number, &cells.statement);
-        let existing = match found {
-            Ok(existing) => existing,
-            Err(()) => {
-                warnings.push(CellWarning {
-                    line,
-                    column: "Goal".to_owned(),
-                    message: format!(
-                        "goal number `{}` has no goal statement on this or an earlier row, so the \
-                         row's goal links were not imported",
-                        cells.number
-                    ),
-                });
-                return None;
-            }
-        };
-
-        match existing {
-            Some(index) => {
-                self.merge_goal(index, cells, line, warnings);
-                Some(index)
-            }
-            None => Some(self.new_goal(cells, line)),
-        }
-    }
-
-    fn new_goal(&mut self, cells: GoalCells, line: usize) -> usize {
-        let facts = if self.exact {
-            StatementFacts::default()
-        } else {
-            read_statement(&cells.statement)
-        };
-        let baseline = cells.baseline.or(facts.baseline);
-        let target = cells.target.or(facts.target);
-
-        let mut goal = Goal::new(cells.statement.clone());
-        goal.measure = cells.measure;
-        goal.unit = cells.unit;
-        goal.baseline_value = baseline.map(|number| number.value);
-        goal.baseline_date = cells.baseline_date;
-        goal.target_value = target.map(|number| number.value);
-        goal.target_date = cells.target_date.or(facts.target_date);
-        goal.direction = cells.direction.or(facts.direction);
-        goal.interim_target_value = cells.interim_target.map(|number| number.value);
-        goal.interim_target_date = cells.interim_target_date;
-        goal.monitoring_frequency = cells.monitoring_frequency;
-        goal.rationale = cells.rationale;
-
-        let percent = baseline.is_some_and(|number| number.percent)
-            || target.is_some_and(|number| number.percent);
-        if goal.unit.is_empty() && percent {
-            goal.unit = "%".to_owned();
-        }
-
-        self.plan.goals.push(goal);
-        self.goal_numbers.push(cells.number);
-        self.goal_lines.push(line);
-
-        let index = self.plan.goals.len() - 1;
-        if !self.exact {
-            self.goals.insert(normalize(&cells.statement), index);
-        }
-        index
-    }
-
-    fn merge_goal(
-        &mut self,
-        index: usize,
-        cells: GoalCells,
-        line: usize,
-        warnings: &mut Vec<CellWarning>,
-    ) {
-        let first_line = self.goal_lines[index];
-        let goal = &mut self.plan.goals[index];
-        let mut conflict = |column: &str, kept: &dyn Display, given: &dyn Display| {
-            warnings.push(CellWarning {
-                line,
-                column: column.to_owned(),
-                message: format!(
-                    "`{given}` differs from `{kept}` given for this goal on line {first_line}; \
-                     the value of line {first_line} was kept"
-                ),
-            });
-        };
-
-        merge_text(&mut goal.measure, &cells.measure, "Measure", &mut conflict);
-        merge_option(
-            &mut goal.baseline_value,
-            cells.baseline.map(|n| n.value),
-            "Baseline",
-            &mut conflict,
-        );
-        merge_option(
-            &mut goal.target_value,
-            cells.target.map(|n| n.value),
-            "Target",
-            &mut conflict,
-        );
-        merge_date(
-            &mut goal.baseline_date,
-            cells.baseline_date,
-            "Baseline Date",
-            &mut conflict,
-        );
-        merge_date(
-            &mut goal.target_date,
-            cells.target_date,
-            "Target Date",
-            &mut conflict,
-        );
-        merge_option(
-            &mut goal.interim_target_value,
-            cells.interim_target.map(|n| n.value),
-            "Interim Target",
-            &mut conflict,
-        );
-        merge_date(
-            &mut goal.interim_target_date,
-            cells.interim_target_date,
-            "Interim Target Date",
-            &mut conflict,
-        );
-        merge_text(
-            &mut goal.rationale,
-            &cells.rationale,
-            "Rationale",
-            &mut conflict,
-        );
-        match (goal.direction, cells.direction) {
-            (None, Some(direction)) => goal.direction = Some(direction),
-            (Some(kept), Some(given)) if kept != given => {
-                conflict("Direction", &kept, &given);
-            }
-            _ => {}
-        }
-
-        let frequency = cells.monitoring_frequency;
-        let known = goal
-            .monitoring_frequency
-            .split("; ")
-            .any(|part| normalize(part) == normalize(&frequency));
-        if !frequency.is_empty() && !known {
-            if !goal.monitoring_frequency.is_empty() {
-                goal.monitoring_frequency.push_str("; ");
-            }
-            goal.monitoring_frequency.push_str(&frequency);
-        }
-
-        if goal.unit.is_empty() {
-            goal.unit = cells.unit;
-        }
-        if self.goal_numbers[index].is_empty() {
-            self.goal_numbers[index] = cells.number;
-        }
     }
 
     /// Finds or creates the row's action and links it to the row's goal. A
@@ -505,9 +329,7 @@ impl PlanBuilder {
             if let Some(goal_id) = goal_id {
                 add_link(&mut self.plan.actions[index].goal_ids, goal_id.clone());
             }
-            if self.action_numbers[index].is_empty() {
-                self.action_numbers[index] = cells.number;
-            }
+            self.action_numbers.fill(index, cells.number);
             return Some(index);
         }
 
@@ -617,44 +439,5 @@ impl ActionCells {
 fn add_link(links: &mut Vec<EntityId>, id: EntityId) {
     if !links.contains(&id) {
         links.push(id);
-    }
-}
-
-type Conflict<'a> = dyn FnMut(&str, &dyn Display, &dyn Display) + 'a;
-
-fn merge_text(slot: &mut String, given: &str, column: &str, conflict: &mut Conflict<'_>) {
-    if given.is_empty() {
-        return;
-    }
-    if slot.is_empty() {
-        *slot = given.to_owned();
-    } else if normalize(slot) != normalize(given) {
-        conflict(column, slot, &given);
-    }
-}
-
-fn merge_option(
-    slot: &mut Option<f64>,
-    given: Option<f64>,
-    column: &str,
-    conflict: &mut Conflict<'_>,
-) {
-    match (*slot, given) {
-        (None, Some(value)) => *slot = Some(value),
-        (Some(kept), Some(value)) if kept != value => conflict(column, &kept, &value),
-        _ => {}
-    }
-}
-
-fn merge_date(
-    slot: &mut Option<NaiveDate>,
-    given: Option<NaiveDate>,
-    column: &str,
-    conflict: &mut Conflict<'_>,
-) {
-    match (*slot, given) {
-        (None, Some(date)) => *slot = Some(date),
-        (Some(kept), Some(date)) if kept != date => conflict(column, &kept, &date),
-        _ => {}
     }
 }
