@@ -478,21 +478,41 @@ fn lincoln_open_actions_due_before_today_are_overdue() {
 #[test]
 fn riverbend_undated_support_structures_are_apart() {
     let view = timeline(&imported(RIVERBEND), date(2026, 10, 5));
-    let undated: Vec<&str> = view
+    let undated_actions: Vec<&str> = view
         .undated
         .iter()
+        .filter(|item| item.kind == TimelineItemKind::Action)
         .map(|item| item.title.as_str())
         .collect();
 
     assert_eq!(
-        undated,
+        undated_actions,
         [
             "Structured literacy training for K-2 teachers (4 sessions)",
             "Coaching cycle protocol refresher for coaches",
             "Data-based decision making workshop for grade-level teams",
         ]
     );
+}
+
+#[test]
+fn riverbend_dated_actions_are_on_the_timeline() {
+    let view = timeline(&imported(RIVERBEND), date(2026, 10, 5));
+
     assert_eq!(view.items.len(), 4);
+}
+
+#[test]
+fn riverbend_strategy_steps_are_undated_milestones() {
+    let view = timeline(&imported(RIVERBEND), date(2026, 10, 5));
+
+    let undated_milestones = view
+        .undated
+        .iter()
+        .filter(|item| item.kind == TimelineItemKind::Milestone)
+        .count();
+
+    assert_eq!(undated_milestones, 12);
 }
 
 #[test]
