@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::notice::NoticeBanner;
-use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage};
+use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
 use crate::workspace::Workspace;
 
 /// The document around the app, rendered by the server for every route.
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>
+                    <Route path=path!("/plans/:id/print") view=PrintPage/>
                 </Routes>
             </main>
         </Router>

@@ -13,6 +13,7 @@
 //! Each callback releases its borrow before it writes a signal, because a
 //! signal write can run views that read the state again.
 
+pub mod download;
 pub mod http;
 pub mod store;
 mod timers;
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use automerge::ActorId;
+use cairn_plan::history::EditHistory;
 use cairn_plan::{Plan, PlanDocument, PlanError};
 use cairn_sync::{decode, encode, ClientEvent, ClientSession, DocumentId, Message};
 use leptos::prelude::*;
@@ -76,6 +78,9 @@ struct Socket {
 struct BrowserState {
     store: LocalStorageStore,
     plans: HashMap<DocumentId, PlanDocument>,
+    /// This tab's own edits of each plan, for undo and redo. Changes that
+    /// arrive from others are never recorded here.
+    histories: HashMap<DocumentId, EditHistory>,
     session: ClientSession,
     socket: Option<Socket>,
     /// Reconnect attempts since the last successful connection.
@@ -105,6 +110,7 @@ impl BrowserHandle {
         let state = BrowserState {
             store: LocalStorageStore,
             plans: HashMap::new(),
+            histories: HashMap::new(),
             session: ClientSession::new(),
             socket: None,
             attempts: 0,
@@ -188,16 +194,18 @@ impl BrowserHandle {
         state.store.list()
     }
 
-    pub fn create_plan(&self) -> Option<DocumentId> {
+    pub fn create_plan(&self, content: &Plan) -> Option<DocumentId> {
         let id = DocumentId::new_random();
         {
             let mut state = self.state.borrow_mut();
-            let mut plan = PlanDocument::create();
+            let mut plan = match PlanDocument::from_plan(content) {
+                Ok(plan) => plan,
+                Err(error) => {
+                    self.signals.notice.set(Some(error.to_string()));
+                    return None;
+                }
+            };
             plan.set_actor(state.actor.clone());
-            if let Err(error) = plan.set_title("Untitled plan") {
-                self.signals.notice.set(Some(error.to_string()));
-                return None;
-            }
             state.plans.insert(id, plan);
         }
         self.persist(id);
@@ -208,16 +216,69 @@ impl BrowserHandle {
     pub fn edit(&self, id: DocumentId, edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>) {
         let result = {
             let mut state = self.state.borrow_mut();
-            match state.plans.get_mut(&id) {
-                Some(plan) => edit(plan),
-                None => return,
-            }
+            let state = &mut *state;
+            let Some(plan) = state.plans.get_mut(&id) else {
+                return;
+            };
+            let before = plan.snapshot();
+            edit(plan).map(|()| {
+                let after = plan.snapshot();
+                state.histories.entry(id).or_default().record(&before, &after, js_sys::Date::now());
+            })
         };
         if let Err(error) = result {
             self.signals.notice.set(Some(error.to_string()));
             return;
         }
 
+        self.commit_local_change(id);
+    }
+
+    /// Undoes this tab's latest edit of a plan that is still undone, leaving
+    /// other people's edits in place.
+    pub fn undo(&self, id: DocumentId) {
+        self.step_history(id, |history, plan| history.undo(plan));
+    }
+
+    /// Applies again the edit that the latest undo took back.
+    pub fn redo(&self, id: DocumentId) {
+        self.step_history(id, |history, plan| history.redo(plan));
+    }
+
+    /// Returns whether this tab has an edit of the plan to undo and one to
+    /// redo.
+    pub fn history_state(&self, id: DocumentId) -> (bool, bool) {
+        let state = self.state.borrow();
+        state
+            .histories
+            .get(&id)
+            .map(|history| (history.can_undo(), history.can_redo()))
+            .unwrap_or_default()
+    }
+
+    fn step_history(
+        &self,
+        id: DocumentId,
+        step: impl FnOnce(&mut EditHistory, &mut PlanDocument) -> Result<bool, PlanError>,
+    ) {
+        let result = {
+            let mut state = self.state.borrow_mut();
+            let state = &mut *state;
+            let (Some(plan), Some(history)) = (state.plans.get_mut(&id), state.histories.get_mut(&id)) else {
+                return;
+            };
+            step(history, plan)
+        };
+        match result {
+            Ok(true) => self.commit_local_change(id),
+            Ok(false) => {}
+            Err(error) => self.signals.notice.set(Some(error.to_string())),
+        }
+    }
+
+    /// Stores a plan after a local change, sends the change, and tells the
+    /// views.
+    fn commit_local_change(&self, id: DocumentId) {
         self.persist(id);
 
         let outgoing = {

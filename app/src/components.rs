@@ -2,6 +2,11 @@
 
 pub mod entity_controls;
 pub mod fields;
+pub mod goal_status;
 pub mod links;
 pub mod notice;
+pub mod progress_chart;
+pub mod resource_totals;
+pub mod smart_marks;
 pub mod sync_status;
+pub mod timeline_table;

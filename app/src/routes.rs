@@ -2,3 +2,4 @@
 
 pub mod plan_list;
 pub mod plan_page;
+pub mod print_view;

@@ -97,6 +97,11 @@ impl Workspace {
         self.notice.get()
     }
 
+    /// Shows a problem to the user in the notice banner.
+    pub fn report(&self, message: String) {
+        self.notice.set(Some(message));
+    }
+
     /// Clears the notice.
     pub fn dismiss_notice(&self) {
         self.notice.set(None);
@@ -155,13 +160,46 @@ impl Workspace {
         let _ = (id, edit);
     }
 
-    /// Creates a new plan on this device and returns its id. It reaches the
-    /// server with the first sync.
-    pub fn create_plan(&self) -> Option<DocumentId> {
+    /// Undoes this tab's latest edit of the plan; other people's edits stay.
+    pub fn undo(&self, id: DocumentId) {
         #[cfg(feature = "hydrate")]
-        return self.browser.get_value().create_plan();
+        self.browser.get_value().undo(id);
         #[cfg(not(feature = "hydrate"))]
-        None
+        let _ = id;
+    }
+
+    /// Applies again the edit the latest undo took back.
+    pub fn redo(&self, id: DocumentId) {
+        #[cfg(feature = "hydrate")]
+        self.browser.get_value().redo(id);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    }
+
+    /// Whether this tab has an edit of the plan to undo and one to redo,
+    /// tracked.
+    pub fn history_state(&self, id: DocumentId) -> (bool, bool) {
+        self.revision.track();
+        #[cfg(feature = "hydrate")]
+        return self.browser.get_value().history_state(id);
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = id;
+            (false, false)
+        }
+    }
+
+    /// Creates a new plan on this device with `content` (an empty plan or a
+    /// template's) and returns its id. It reaches the server with the first
+    /// sync.
+    pub fn create_plan(&self, content: &Plan) -> Option<DocumentId> {
+        #[cfg(feature = "hydrate")]
+        return self.browser.get_value().create_plan(content);
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = content;
+            None
+        }
     }
 
     /// The plans stored on this device, tracked.

@@ -31,7 +31,7 @@ test('imported Lincoln plan shows every section', async ({ page }) => {
   await expect(page.getByTestId('primary-actions').getByTestId('action')).toHaveCount(4);
   await expect(page.getByTestId('support-structures').getByTestId('action')).toHaveCount(4);
   await expect(page.getByTestId('measurement')).toHaveCount(6);
-  await expect(page.getByTestId('total-budget')).toHaveText('$2690');
+  await expect(page.getByTestId('total-budget')).toHaveText('2,690.00 USD');
   expectNoErrors(page);
 });
 

@@ -53,7 +53,7 @@ test('new plan with every section is stored', async ({ browser }) => {
   await page.getByTestId('check-in-summary').fill('October data reviewed.');
   await page.getByTestId('check-in-decisions').fill('Keep the first-day calls.');
 
-  await expect(page.getByTestId('total-budget')).toHaveText('$1250.50');
+  await expect(page.getByTestId('total-budget')).toHaveText('1,250.50 USD');
   await expectSaved(page);
 
   await page.reload();

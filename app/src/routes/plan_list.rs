@@ -1,12 +1,20 @@
 //! The list of plans: the server's plan index merged with the plans stored
 //! on this device, so the list still works offline.
 
+use cairn_plan::templates::{template, templates};
+use cairn_plan::timeline::SchoolYear;
+use cairn_plan::Plan;
 use cairn_sync::DocumentId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde::Deserialize;
 
+use crate::routes::plan_page::today;
 use crate::workspace::use_workspace;
+
+/// The template a new plan starts from unless the user picks another.
+const BLANK_TEMPLATE: &str = "blank";
+
 
 /// One row of the plan list.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -71,21 +79,53 @@ pub fn PlanListPage() -> impl IntoView {
     });
 
     let navigate = use_navigate();
-    let new_plan = move |_| {
-        if let Some(id) = workspace.create_plan() {
+    let template_key = RwSignal::new(BLANK_TEMPLATE.to_owned());
+    let new_plan = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let school_year = SchoolYear::containing(today()).label();
+        let content = match template(&template_key.get_untracked()).map(|template| template.plan(&school_year)) {
+            Some(Ok(plan)) => plan,
+            Some(Err(error)) => {
+                import_result.set(Some(format!("The template could not be used: {error}")));
+                return;
+            }
+            None => Plan::default(),
+        };
+        let content = Plan {
+            title: if content.title.trim().is_empty() { "Untitled plan".to_owned() } else { content.title },
+            ..content
+        };
+        if let Some(id) = workspace.create_plan(&content) {
             navigate(&format!("/plans/{id}"), Default::default());
         }
     };
+    let template_options = templates()
+        .into_iter()
+        .map(|template| {
+            let key = template.key().to_owned();
+            view! { <option value=key.clone() selected=move || template_key.get() == key>{template.name().to_owned()}</option> }
+        })
+        .collect_view();
+    let template_description = move || template(&template_key.get()).map(|template| template.description().to_owned());
 
     view! {
         <section class="plan-list">
             <div class="page-heading">
                 <h1>"Action plans"</h1>
-                <button type="button" class="primary" on:click=new_plan data-testid="new-plan">
-                    "New plan"
-                </button>
+                <form class="new-plan" on:submit=new_plan>
+                    <label class="field">
+                        <span class="field-label">"Start from"</span>
+                        <select data-testid="new-plan-template" aria-describedby="template-description" on:change=move |event| template_key.set(event_target_value(&event))>
+                            {template_options}
+                        </select>
+                    </label>
+                    <button type="submit" class="primary" data-testid="new-plan">
+                        "New plan"
+                    </button>
+                </form>
                 <ImportButton import_result/>
             </div>
+            <p id="template-description" class="template-description">{template_description}</p>
             {move || import_result.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
             {move || match server_list.get() {
                 ServerList::Unavailable(reason) => Some(view! {

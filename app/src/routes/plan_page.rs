@@ -9,7 +9,10 @@ mod actions;
 mod goals;
 mod header;
 mod monitoring;
+mod progress;
+mod timeline;
 mod root_causes;
+mod tools;
 
 use cairn_plan::Plan;
 use cairn_sync::DocumentId;
@@ -80,20 +83,37 @@ fn PlanView(id: DocumentId) -> impl IntoView {
         }
     };
 
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        let control = event.ctrl_key() || event.meta_key();
+        match tools::history_key(&event.key(), control, event.shift_key()) {
+            Some(tools::HistoryKey::Undo) => {
+                event.prevent_default();
+                workspace.undo(id);
+            }
+            Some(tools::HistoryKey::Redo) => {
+                event.prevent_default();
+                workspace.redo(id);
+            }
+            None => {}
+        }
+    };
+
     view! {
-        <article class="plan" data-plan-id=id.to_string()>
+        <article class="plan" data-plan-id=id.to_string() on:keydown=on_key>
             <SyncStatusBadge plan=id/>
             <Show
                 when=move || plan.with(Option::is_some)
                 fallback=move || view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }
             >
+                {view! { <tools::PlanTools/> }.into_any()}
                 {view! { <header::PlanHeader/> }.into_any()}
                 {view! { <root_causes::RootCauses/> }.into_any()}
                 {view! { <goals::Goals/> }.into_any()}
                 {view! { <actions::Actions/> }.into_any()}
                 {view! { <monitoring::Resources/> }.into_any()}
                 {view! { <monitoring::Milestones/> }.into_any()}
-                {view! { <monitoring::Measurements/> }.into_any()}
+                {view! { <timeline::TimelineSection/> }.into_any()}
+                {view! { <progress::ProgressMonitoring/> }.into_any()}
                 {view! { <monitoring::CheckIns/> }.into_any()}
             </Show>
         </article>
@@ -107,6 +127,19 @@ fn PlanView(id: DocumentId) -> impl IntoView {
 /// Panics outside a plan page, which always provides it.
 pub fn use_plan() -> PlanContext {
     expect_context::<PlanContext>()
+}
+
+/// Today's date in the browser's time zone, for new measurements, the
+/// timeline and overdue items.
+pub fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        if let Some(date) = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()) {
+            return date;
+        }
+    }
+    chrono::NaiveDate::default()
 }
 
 /// Formats an optional date for a date input.

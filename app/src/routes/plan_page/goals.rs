@@ -5,7 +5,10 @@ use cairn_plan::{Collection, Direction, EntityId, Goal};
 use leptos::prelude::*;
 
 use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use cairn_plan::smart::check_goal;
+
 use crate::components::entity_controls::EntityControls;
+use crate::components::smart_marks::SmartMarks;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::components::links::{set_link, LinkList};
 use crate::labels;
@@ -71,8 +74,16 @@ fn GoalRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     });
 
 
+    let smart_check = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            let plan = plan.as_ref()?;
+            goal.with(|goal| goal.as_ref().map(|goal| check_goal(plan, goal)))
+        })
+    });
+
     view! {
         <li class="entity" data-testid="goal">
+            {move || smart_check.get().map(|check| view! { <SmartMarks check/> })}
             <TextField label="Goal statement" value=field(|goal| goal.statement.clone()) on_input=write(|goal, value| goal.statement = value) multiline=true test_id="goal-statement"/>
             <div class="field-grid">
                 <TextField label="Measure" value=field(|goal| goal.measure.clone()) on_input=write(|goal, value| goal.measure = value) test_id="goal-measure"/>

@@ -1,27 +1,19 @@
 //! Resources, milestones, progress monitoring measurements and check-ins.
+//! The measurements are listed goal by goal in [`super::progress`].
 
 use cairn_plan::{ActionReview, ActionStatus, CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone, Plan, Resource, ResourceKind};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{date_text, number_text, parse_date, parse_number, use_plan};
+use super::{date_text, number_text, parse_date, parse_number, today, use_plan};
 use crate::components::links::{set_link, LinkList};
+use cairn_plan::totals::resource_totals;
+
 use crate::components::entity_controls::EntityControls;
+use crate::components::resource_totals::ResourceTotalsView;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::labels;
 use crate::workspace::use_workspace;
-
-/// Today's date in the browser's time zone, for new measurements.
-fn today() -> chrono::NaiveDate {
-    #[cfg(feature = "hydrate")]
-    {
-        let now = js_sys::Date::new_0();
-        if let Some(date) = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()) {
-            return date;
-        }
-    }
-    chrono::NaiveDate::default()
-}
 
 /// Lists the ids and titles of the plan's actions, for link checkboxes.
 fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
@@ -32,8 +24,8 @@ fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
     })
 }
 
-/// Parses an amount of money such as `1,250.00` or `$1250`; an empty input
-/// clears it.
+/// Parses an amount of money such as `1,250.00` or `$1250`, or a number of
+/// hours; an empty input clears it.
 fn parse_amount(text: &str) -> Option<Decimal> {
     let cleaned: String = text.chars().filter(|c| !matches!(c, '$' | ',' | ' ')).collect();
     cleaned.parse().ok()
@@ -48,7 +40,7 @@ pub fn Resources() -> impl IntoView {
             .plan
             .with(|plan| plan.iter().flat_map(|plan| plan.resources.iter().map(|resource| resource.id.clone())).collect::<Vec<_>>())
     });
-    let total = move || context.plan.with(|plan| plan.as_ref().map(Plan::total_budget).unwrap_or_default());
+    let totals = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().map(resource_totals)));
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
@@ -63,8 +55,9 @@ pub fn Resources() -> impl IntoView {
                     <ResourceRow id siblings=ids/>
                 </For>
             </ol>
-            <p>"Total budget: " <strong data-testid="total-budget">{move || format!("${}", total())}</strong></p>
             <button type="button" on:click=add data-testid="add-resource">"Add resource"</button>
+            <h3>"Resource totals"</h3>
+            {move || totals.get().map(|totals| view! { <ResourceTotalsView totals/> })}
         </section>
     }
 }
@@ -94,6 +87,7 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_resource(&resource));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
+    let currency = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().map(|plan| plan.currency.clone()).unwrap_or_default()));
 
     view! {
         <li class="entity" data-testid="resource">
@@ -106,8 +100,12 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
                     test_id="resource-kind"
                 />
                 <TextField label="Description" value=field(|resource| resource.description.clone()) on_input=write(|resource, value| resource.description = value) test_id="resource-description"/>
-                <ValueField label="Amount (USD)" kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.amount = parse_amount(&value)) test_id="resource-amount"/>
+                {move || {
+                    let label = format!("Amount ({})", currency.get());
+                    view! { <ValueField label kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.amount = parse_amount(&value)) test_id="resource-amount"/> }
+                }}
                 <TextField label="Funding source" value=field(|resource| resource.funding_source.clone()) on_input=write(|resource, value| resource.funding_source = value) test_id="resource-funding-source"/>
+                <ValueField label="Staff hours" kind="text" value=field(|resource| resource.hours.map(|hours| hours.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.hours = parse_amount(&value)) test_id="resource-hours"/>
             </div>
             <LinkList
                 legend="Actions this resource supports"
@@ -207,42 +205,9 @@ fn MilestoneRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     }
 }
 
+/// One measurement: its goal, date, value and note.
 #[component]
-pub fn Measurements() -> impl IntoView {
-    let workspace = use_workspace();
-    let context = use_plan();
-    let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.measurements.iter().map(|measurement| measurement.id.clone())).collect::<Vec<_>>())
-    });
-    let first_goal = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.goals.first().map(|goal| goal.id.clone()))));
-
-    let add = move |_| {
-        let Some(goal) = first_goal.get_untracked() else {
-            return;
-        };
-        let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_measurement(&Measurement::new(goal, today(), 0.0), last.as_ref()).map(|_| ()));
-    };
-
-    view! {
-        <section class="plan-section" aria-labelledby="measurements-heading" data-testid="measurements">
-            <h2 id="measurements-heading">"Progress monitoring"</h2>
-            <ol class="entities">
-                <For each=move || ids.get() key=|id| id.clone() let:id>
-                    <MeasurementRow id siblings=ids/>
-                </For>
-            </ol>
-            <Show when=move || first_goal.with(Option::is_some) fallback=|| view! { <p>"Add a SMART goal to record measurements against it."</p> }>
-                <button type="button" on:click=add data-testid="add-measurement">"Add measurement"</button>
-            </Show>
-        </section>
-    }
-}
-
-#[component]
-fn MeasurementRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
+pub fn MeasurementRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();

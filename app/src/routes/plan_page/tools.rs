@@ -1,0 +1,115 @@
+//! The plan's toolbar: undo and redo of this tab's own edits, the exports,
+//! and the print view.
+//!
+//! Ctrl+Z (Cmd+Z on a Mac) undoes and Ctrl+Shift+Z or Ctrl+Y redoes
+//! anywhere on the plan page, text fields included: the plan document, not
+//! the text field, holds the edit history, so the field's own undo would
+//! fall out of step with it.
+
+use leptos::prelude::*;
+
+use super::use_plan;
+use crate::workspace::use_workspace;
+
+/// What a keyboard shortcut on the plan page asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryKey {
+    Undo,
+    Redo,
+}
+
+/// Reads a key press as undo or redo: `z` with Ctrl or Cmd undoes, with
+/// Shift too it redoes, and `y` with Ctrl or Cmd redoes.
+pub fn history_key(key: &str, control: bool, shift: bool) -> Option<HistoryKey> {
+    if !control {
+        return None;
+    }
+    match (key.to_ascii_lowercase().as_str(), shift) {
+        ("z", false) => Some(HistoryKey::Undo),
+        ("z", true) | ("y", false) => Some(HistoryKey::Redo),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn PlanTools() -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let history = Memo::new(move |_| workspace.history_state(context.id));
+
+    let export = move |format: ExportFormat| {
+        let Some(plan) = context.plan.get_untracked() else {
+            return;
+        };
+        let (text, extension, mime) = match format {
+            ExportFormat::Csv => (cairn_plan::export_csv(&plan), "csv", "text/csv"),
+            ExportFormat::Json => (cairn_plan::to_json_string_pretty(&plan), "json", "application/json"),
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            let file_name = format!("{}.{extension}", crate::browser::download::file_stem(&plan.title));
+            if let Err(error) = crate::browser::download::download_text(&file_name, mime, &text) {
+                workspace.report(error);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (text, extension, mime);
+    };
+
+    view! {
+        <nav class="plan-tools" aria-label="Plan tools">
+            <button
+                type="button"
+                disabled=move || !history.get().0
+                on:click=move |_| workspace.undo(context.id)
+                aria-keyshortcuts="Control+Z"
+                data-testid="undo"
+            >
+                "Undo"
+            </button>
+            <button
+                type="button"
+                disabled=move || !history.get().1
+                on:click=move |_| workspace.redo(context.id)
+                aria-keyshortcuts="Control+Shift+Z Control+Y"
+                data-testid="redo"
+            >
+                "Redo"
+            </button>
+            <button type="button" on:click=move |_| export(ExportFormat::Csv) data-testid="export-csv">"Export CSV"</button>
+            <button type="button" on:click=move |_| export(ExportFormat::Json) data-testid="export-json">"Export JSON"</button>
+            <a class="button" href=format!("/plans/{}/print", context.id) data-testid="print-view">"Print view"</a>
+        </nav>
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_z_undoes() {
+        assert_eq!(history_key("z", true, false), Some(HistoryKey::Undo));
+    }
+
+    #[test]
+    fn control_shift_z_redoes() {
+        assert_eq!(history_key("Z", true, true), Some(HistoryKey::Redo));
+    }
+
+    #[test]
+    fn control_y_redoes() {
+        assert_eq!(history_key("y", true, false), Some(HistoryKey::Redo));
+    }
+
+    #[test]
+    fn z_alone_types() {
+        assert_eq!(history_key("z", false, false), None);
+    }
+}

@@ -1,0 +1,217 @@
+//! The print view of a plan at `/plans/:id/print`: the whole plan as a
+//! clean, read-only document for a board meeting, which the browser's print
+//! to PDF turns into a file. The print style sheet hides the site header
+//! and the buttons.
+
+use cairn_plan::progress::goal_progress;
+use cairn_plan::smart::check_goal;
+use cairn_plan::timeline::timeline;
+use cairn_plan::totals::resource_totals;
+use cairn_plan::{Action, ActionKind, EntityId, Plan};
+use cairn_sync::DocumentId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::goal_status::GoalStatusBadge;
+use crate::components::progress_chart::ProgressChart;
+use crate::components::resource_totals::{format_amount, ResourceTotalsView};
+use crate::components::smart_marks::SmartMarks;
+use crate::components::timeline_table::TimelineTable;
+use crate::labels;
+use crate::routes::plan_page::today;
+use crate::workspace::use_workspace;
+
+/// The page at `/plans/:id/print`.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<DocumentId>().ok()));
+
+    move || match plan_id.get() {
+        Some(id) => view! { <PrintLoader id/> }.into_any(),
+        None => view! { <p class="notice" role="alert">"This address names no plan."</p> }.into_any(),
+    }
+}
+
+#[component]
+fn PrintLoader(id: DocumentId) -> impl IntoView {
+    let workspace = use_workspace();
+    Effect::new(move |_| workspace.open_plan(id));
+    on_cleanup(move || workspace.close_plan(id));
+    let plan = Memo::new(move |_| workspace.plan(id));
+
+    view! {
+        <nav class="print-tools" aria-label="Print view tools">
+            <a class="button" href=format!("/plans/{id}")>"Back to the plan"</a>
+            <button type="button" class="primary" on:click=move |_| print_page() data-testid="print">"Print or save as PDF"</button>
+        </nav>
+        {move || match plan.get() {
+            Some(plan) => view! { <PrintedPlan plan/> }.into_any(),
+            None => view! { <p class="notice" data-testid="plan-loading">"Loading the plan…"</p> }.into_any(),
+        }}
+    }
+}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+fn or_dash(text: &str) -> String {
+    if text.trim().is_empty() { "—".to_owned() } else { text.trim().to_owned() }
+}
+
+fn date_or_dash(date: Option<chrono::NaiveDate>) -> String {
+    date.map(|date| date.format("%b %-d, %Y").to_string()).unwrap_or_else(|| "—".to_owned())
+}
+
+fn number_or_dash(value: Option<f64>, unit: &str) -> String {
+    value.map(|value| format!("{value}{unit}")).unwrap_or_else(|| "—".to_owned())
+}
+
+/// The titles of the entities with `ids`, joined for a table cell.
+fn titles_of(ids: &[EntityId], plan: &Plan) -> String {
+    let titles: Vec<String> = ids
+        .iter()
+        .filter_map(|id| plan.goals.iter().position(|goal| &goal.id == id))
+        .map(|index| format!("Goal {}", index + 1))
+        .collect();
+    if titles.is_empty() { "—".to_owned() } else { titles.join(", ") }
+}
+
+#[component]
+fn PrintedPlan(plan: Plan) -> impl IntoView {
+    let today = today();
+    let place = if plan.school.is_empty() { plan.district.clone() } else { format!("{}, {}", plan.school, plan.district) };
+
+    let root_causes = plan
+        .root_causes
+        .iter()
+        .map(|cause| view! { <li><p>{or_dash(&cause.statement)}</p><p class="evidence">"Evidence: " {or_dash(&cause.evidence)}</p></li> })
+        .collect_view();
+
+    let goals = plan
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(index, goal)| {
+            let progress = goal_progress(&plan, goal);
+            let check = check_goal(&plan, goal);
+            view! {
+                <section class="printed-goal" data-testid="printed-goal">
+                    <h3>{format!("Goal {}", index + 1)}</h3>
+                    <p>{or_dash(&goal.statement)}</p>
+                    <dl class="facts">
+                        <dt>"Measure"</dt><dd>{or_dash(&goal.measure)}</dd>
+                        <dt>"Baseline"</dt><dd>{format!("{} ({})", number_or_dash(goal.baseline_value, &goal.unit), date_or_dash(goal.baseline_date))}</dd>
+                        <dt>"Target"</dt><dd>{format!("{} by {}", number_or_dash(goal.target_value, &goal.unit), date_or_dash(goal.target_date))}</dd>
+                        <dt>"Monitoring"</dt><dd>{or_dash(&goal.monitoring_frequency)}</dd>
+                    </dl>
+                    <SmartMarks check/>
+                    <GoalStatusBadge status=progress.status reason=progress.reason.clone()/>
+                    <ProgressChart measure=goal.measure.clone() unit=goal.unit.clone() progress/>
+                </section>
+            }
+        })
+        .collect_view();
+
+    let action_rows = |kind: ActionKind| {
+        plan.actions_of_kind(kind)
+            .map(|action: &Action| {
+                view! {
+                    <tr>
+                        <td>{or_dash(&action.title)}</td>
+                        <td>{or_dash(&action.owner)}</td>
+                        <td>{date_or_dash(action.start_date)}</td>
+                        <td>{date_or_dash(action.due_date)}</td>
+                        <td>{labels::action_status(action.status)}</td>
+                        <td>{titles_of(&action.goal_ids, &plan)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let action_table = |caption: &'static str, kind: ActionKind| {
+        view! {
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr><th scope="col">"Action"</th><th scope="col">"Owner"</th><th scope="col">"Start"</th><th scope="col">"Due"</th><th scope="col">"Status"</th><th scope="col">"Goals"</th></tr></thead>
+                <tbody>{action_rows(kind)}</tbody>
+            </table>
+        }
+    };
+
+    let resources = plan
+        .resources
+        .iter()
+        .map(|resource| {
+            view! {
+                <tr>
+                    <td>{or_dash(&resource.description)}</td>
+                    <td>{labels::resource_kind(resource.kind)}</td>
+                    <td class="number">{resource.amount.map(|amount| format_amount(amount, &plan.currency)).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td>{or_dash(&resource.funding_source)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let milestones = plan
+        .milestones
+        .iter()
+        .map(|milestone| view! { <li>{date_or_dash(milestone.date)} ": " {or_dash(&milestone.title)} {milestone.done.then_some(" (reached)")}</li> })
+        .collect_view();
+
+    let check_ins = plan
+        .check_ins
+        .iter()
+        .map(|check_in| {
+            view! {
+                <section class="printed-check-in">
+                    <h3>{format!("{} on {}", labels::check_in_kind(check_in.kind), date_or_dash(check_in.date))}</h3>
+                    <dl class="facts">
+                        <dt>"Attendees"</dt><dd>{or_dash(&check_in.attendees)}</dd>
+                        <dt>"Summary"</dt><dd>{or_dash(&check_in.summary)}</dd>
+                        <dt>"Decisions"</dt><dd>{or_dash(&check_in.decisions)}</dd>
+                        <dt>"Next steps"</dt><dd>{or_dash(&check_in.next_steps)}</dd>
+                    </dl>
+                </section>
+            }
+        })
+        .collect_view();
+
+    let totals = resource_totals(&plan);
+    let timeline = timeline(&plan, today);
+
+    view! {
+        <article class="print-view" data-testid="print-view">
+            <header>
+                <h1>{or_dash(&plan.title)}</h1>
+                <p>{format!("{place} · School year {} · {} · Status: {}", or_dash(&plan.school_year), or_dash(&plan.focus_area), labels::plan_status(plan.status))}</p>
+                <p>"Team: " {or_dash(&plan.team)}</p>
+                <p class="printed-on">{format!("Printed {}", today.format("%B %-d, %Y"))}</p>
+            </header>
+            <section><h2>"Root causes"</h2><ol>{root_causes}</ol></section>
+            <section><h2>"SMART goals and progress"</h2>{goals}</section>
+            <section>
+                <h2>"Actions"</h2>
+                {action_table("Primary actions", ActionKind::Primary)}
+                {action_table("Support structures", ActionKind::Support)}
+            </section>
+            <section>
+                <h2>"Resources"</h2>
+                <table>
+                    <caption>"Resources"</caption>
+                    <thead><tr><th scope="col">"Resource"</th><th scope="col">"Kind"</th><th scope="col">"Amount"</th><th scope="col">"Funding source"</th></tr></thead>
+                    <tbody>{resources}</tbody>
+                </table>
+                <ResourceTotalsView totals/>
+            </section>
+            <section><h2>"Timeline"</h2><TimelineTable timeline/></section>
+            <section><h2>"Milestones"</h2><ul>{milestones}</ul></section>
+            <section><h2>"Check-ins"</h2>{check_ins}</section>
+        </article>
+    }
+}
