@@ -39,7 +39,10 @@ test('each context sees the other context edits', async ({ browser }) => {
     'By May 2027, tardies drop from 40 to 20 a month.',
   );
 
+  // The first primary action has a budget line, so removing it asks first.
   await alice.getByTestId('primary-actions').getByTestId('remove-action').first().click();
+  await expect(alice.getByTestId('confirm-remove')).toContainText('Resource');
+  await alice.getByTestId('confirm-remove-button').click();
   await expect(bruno.getByTestId('primary-actions').getByTestId('action')).toHaveCount(3);
 
   await expectSaved(alice);
