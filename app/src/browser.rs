@@ -101,7 +101,11 @@ fn browser_is_online() -> bool {
 
 fn sync_url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!("{scheme}://{}/sync", location.host().ok()?))
 }
 
@@ -213,7 +217,11 @@ impl BrowserHandle {
         Some(id)
     }
 
-    pub fn edit(&self, id: DocumentId, edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>) {
+    pub fn edit(
+        &self,
+        id: DocumentId,
+        edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>,
+    ) {
         let result = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
@@ -223,7 +231,11 @@ impl BrowserHandle {
             let before = plan.snapshot();
             edit(plan).map(|()| {
                 let after = plan.snapshot();
-                state.histories.entry(id).or_default().record(&before, &after, js_sys::Date::now());
+                state
+                    .histories
+                    .entry(id)
+                    .or_default()
+                    .record(&before, &after, js_sys::Date::now());
             })
         };
         if let Err(error) = result {
@@ -264,7 +276,9 @@ impl BrowserHandle {
         let result = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
-            let (Some(plan), Some(history)) = (state.plans.get_mut(&id), state.histories.get_mut(&id)) else {
+            let (Some(plan), Some(history)) =
+                (state.plans.get_mut(&id), state.histories.get_mut(&id))
+            else {
                 return;
             };
             step(history, plan)
@@ -340,9 +354,12 @@ impl BrowserHandle {
         let opened = self.clone();
         let on_open = Closure::<dyn FnMut()>::new(move || opened.on_open());
         let receiver = self.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| receiver.on_message(event));
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            receiver.on_message(event)
+        });
         let closed = self.clone();
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| closed.on_close());
+        let on_close =
+            Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| closed.on_close());
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -377,7 +394,9 @@ impl BrowserHandle {
 
     fn on_message(&self, event: MessageEvent) {
         let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
-            leptos::logging::warn!("the server sent a text frame; the sync protocol uses binary frames");
+            leptos::logging::warn!(
+                "the server sent a text frame; the sync protocol uses binary frames"
+            );
             return;
         };
         let frame = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -465,7 +484,8 @@ impl BrowserHandle {
             state.attempts = state.attempts.saturating_add(1);
             state.attempts
         };
-        let ceiling = (FIRST_RECONNECT_DELAY_MS * 2f64.powi(attempts.min(16) as i32 - 1)).min(MAX_RECONNECT_DELAY_MS);
+        let ceiling = (FIRST_RECONNECT_DELAY_MS * 2f64.powi(attempts.min(16) as i32 - 1))
+            .min(MAX_RECONNECT_DELAY_MS);
         // Full jitter spreads the reconnects of many tabs after a server
         // restart.
         let delay = ceiling / 2.0 + js_sys::Math::random() * ceiling / 2.0;
@@ -513,7 +533,12 @@ fn load_plan(store: &impl DocStore, id: &DocumentId) -> (PlanDocument, Option<St
     match store.load(id) {
         Ok(Some(bytes)) => match PlanDocument::load(&bytes) {
             Ok(plan) => (plan, None),
-            Err(error) => (PlanDocument::empty(), Some(format!("the copy of plan {id} on this device is unreadable: {error}"))),
+            Err(error) => (
+                PlanDocument::empty(),
+                Some(format!(
+                    "the copy of plan {id} on this device is unreadable: {error}"
+                )),
+            ),
         },
         Ok(None) => (PlanDocument::empty(), None),
         Err(error) => (PlanDocument::empty(), Some(error.to_string())),

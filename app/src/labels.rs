@@ -1,7 +1,9 @@
 //! The words the interface shows for the plan's kinds and statuses, paired
 //! with the values stored in the document.
 
-use cairn_plan::{ActionKind, ActionStatus, CheckInKind, Direction, PlanStatus, ResourceKind, SupportType};
+use cairn_plan::{
+    ActionKind, ActionStatus, CheckInKind, Direction, PlanStatus, ResourceKind, SupportType,
+};
 
 /// Plan statuses: stored value and label.
 pub const PLAN_STATUSES: &[(&str, &str)] = &[
@@ -14,7 +16,10 @@ pub const PLAN_STATUSES: &[(&str, &str)] = &[
 ];
 
 /// Action kinds: stored value and label.
-pub const ACTION_KINDS: &[(&str, &str)] = &[("primary", "Primary action"), ("support", "Support structure")];
+pub const ACTION_KINDS: &[(&str, &str)] = &[
+    ("primary", "Primary action"),
+    ("support", "Support structure"),
+];
 
 /// Support structure types, with an empty choice for primary actions.
 pub const SUPPORT_TYPES: &[(&str, &str)] = &[
@@ -53,7 +58,8 @@ pub const RESOURCE_KINDS: &[(&str, &str)] = &[
 ];
 
 /// Check-in kinds: stored value and label.
-pub const CHECK_IN_KINDS: &[(&str, &str)] = &[("check_in", "Check-in"), ("pulse_check", "Pulse check")];
+pub const CHECK_IN_KINDS: &[(&str, &str)] =
+    &[("check_in", "Check-in"), ("pulse_check", "Pulse check")];
 
 /// The currencies a plan's amounts can be stated in: ISO 4217 code and
 /// label. US districts budget in dollars; the others serve schools near the
@@ -66,7 +72,11 @@ pub const CURRENCIES: &[(&str, &str)] = &[
 ];
 
 /// Goal directions, with an empty choice for "not set".
-pub const DIRECTIONS: &[(&str, &str)] = &[("", "Not set"), ("increase", "Increase"), ("decrease", "Decrease")];
+pub const DIRECTIONS: &[(&str, &str)] = &[
+    ("", "Not set"),
+    ("increase", "Increase"),
+    ("decrease", "Decrease"),
+];
 
 fn label_of(table: &[(&'static str, &'static str)], stored: &str) -> &'static str {
     table

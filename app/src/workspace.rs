@@ -72,11 +72,13 @@ impl Workspace {
             connection,
             notice,
             #[cfg(feature = "hydrate")]
-            browser: StoredValue::new(crate::browser::BrowserHandle::new(crate::browser::Signals {
-                revision,
-                connection,
-                notice,
-            })),
+            browser: StoredValue::new(crate::browser::BrowserHandle::new(
+                crate::browser::Signals {
+                    revision,
+                    connection,
+                    notice,
+                },
+            )),
         }
     }
 
@@ -153,7 +155,11 @@ impl Workspace {
     /// Applies an edit to a plan, stores it on this device and sends it to
     /// the server. An edit that fails is shown as a notice and changes
     /// nothing.
-    pub fn edit(&self, id: DocumentId, edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>) {
+    pub fn edit(
+        &self,
+        id: DocumentId,
+        edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>,
+    ) {
         #[cfg(feature = "hydrate")]
         self.browser.get_value().edit(id, edit);
         #[cfg(not(feature = "hydrate"))]

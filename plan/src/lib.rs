@@ -32,8 +32,8 @@ mod position;
 pub mod progress;
 pub mod references;
 pub mod smart;
-mod text;
 pub mod templates;
+mod text;
 pub mod timeline;
 pub mod totals;
 

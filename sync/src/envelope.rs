@@ -318,7 +318,9 @@ fn describe_cbor_error(error: &ciborium::de::Error<std::io::Error>) -> String {
         ciborium::de::Error::Io(_) => "the frame ends in the middle of a value".to_owned(),
         ciborium::de::Error::Syntax(offset) => format!("invalid CBOR at byte {offset}"),
         ciborium::de::Error::Semantic(_, reason) => truncate_for_message(reason),
-        ciborium::de::Error::RecursionLimitExceeded => "the values are nested too deeply".to_owned(),
+        ciborium::de::Error::RecursionLimitExceeded => {
+            "the values are nested too deeply".to_owned()
+        }
     }
 }
 

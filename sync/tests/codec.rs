@@ -437,7 +437,9 @@ fn unknown_type_is_shortened_in_error() {
 
 #[test]
 fn truncated_cbor_error_reads_as_words() {
-    let mut frame = encode(&Message::Open { doc: DocumentId::new_random() });
+    let mut frame = encode(&Message::Open {
+        doc: DocumentId::new_random(),
+    });
     frame.truncate(frame.len() - 3);
 
     let error = decode(&frame).expect_err("a truncated frame is rejected");

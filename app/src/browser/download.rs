@@ -15,10 +15,14 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), Stri
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed("making the file"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed("making its address"))?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| failed("making the file"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| failed("making its address"))?;
 
-    let document = web_sys::window().and_then(|window| window.document()).ok_or_else(|| failed("no page"))?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| failed("no page"))?;
     let link = document
         .create_element("a")
         .ok()

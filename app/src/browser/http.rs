@@ -30,13 +30,18 @@ fn js_error(value: wasm_bindgen::JsValue) -> String {
 }
 
 /// Sends a request and parses the JSON response.
-pub async fn request_json<T: DeserializeOwned>(method: &str, url: &str, body: Option<String>) -> Result<T, HttpError> {
+pub async fn request_json<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+) -> Result<T, HttpError> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
         init.set_body(&wasm_bindgen::JsValue::from_str(body));
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(|error| HttpError::Unreachable(js_error(error)))?;
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|error| HttpError::Unreachable(js_error(error)))?;
 
     let window = web_sys::window().ok_or_else(|| HttpError::Unreachable("no window".to_owned()))?;
     let response = JsFuture::from(window.fetch_with_request(&request))
@@ -46,7 +51,9 @@ pub async fn request_json<T: DeserializeOwned>(method: &str, url: &str, body: Op
         .dyn_into()
         .map_err(|error| HttpError::Body(js_error(error)))?;
 
-    let text_promise = response.text().map_err(|error| HttpError::Body(js_error(error)))?;
+    let text_promise = response
+        .text()
+        .map_err(|error| HttpError::Body(js_error(error)))?;
     let text = JsFuture::from(text_promise)
         .await
         .map_err(|error| HttpError::Body(js_error(error)))?
@@ -56,7 +63,12 @@ pub async fn request_json<T: DeserializeOwned>(method: &str, url: &str, body: Op
     if !response.ok() {
         let message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
-            .and_then(|value| value.get("error").and_then(|error| error.as_str()).map(str::to_owned))
+            .and_then(|value| {
+                value
+                    .get("error")
+                    .and_then(|error| error.as_str())
+                    .map(str::to_owned)
+            })
             .unwrap_or_else(|| response.status_text());
         return Err(HttpError::Status {
             status: response.status(),

@@ -102,7 +102,8 @@ impl DocStore for LocalStorageStore {
     }
 
     fn save(&self, doc: &DocumentId, bytes: &[u8]) -> Result<(), StoreError> {
-        LocalStorage::set(document_key(doc), BASE64.encode(bytes)).map_err(|error| write_error(doc, error))
+        LocalStorage::set(document_key(doc), BASE64.encode(bytes))
+            .map_err(|error| write_error(doc, error))
     }
 
     fn load_acked_heads(&self, doc: &DocumentId) -> Vec<ChangeHash> {

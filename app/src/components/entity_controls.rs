@@ -10,29 +10,47 @@ use leptos::prelude::*;
 use crate::routes::plan_page::use_plan;
 use crate::workspace::use_workspace;
 
-/// The ids of one collection, in the plan's order.
+/// Lists the ids of one collection, in the plan's order.
 fn collection_order(plan: &Plan, collection: Collection) -> Vec<EntityId> {
     match collection {
-        Collection::RootCauses => plan.root_causes.iter().map(|item| item.id.clone()).collect(),
+        Collection::RootCauses => plan
+            .root_causes
+            .iter()
+            .map(|item| item.id.clone())
+            .collect(),
         Collection::Goals => plan.goals.iter().map(|item| item.id.clone()).collect(),
         Collection::Actions => plan.actions.iter().map(|item| item.id.clone()).collect(),
         Collection::Resources => plan.resources.iter().map(|item| item.id.clone()).collect(),
         Collection::Milestones => plan.milestones.iter().map(|item| item.id.clone()).collect(),
-        Collection::Measurements => plan.measurements.iter().map(|item| item.id.clone()).collect(),
+        Collection::Measurements => plan
+            .measurements
+            .iter()
+            .map(|item| item.id.clone())
+            .collect(),
         Collection::CheckIns => plan.check_ins.iter().map(|item| item.id.clone()).collect(),
     }
 }
 
-/// Where to put `id` to swap it with its neighbour in `siblings` (the list
-/// it is shown in, which may be a part of its collection such as the
-/// support structures): the entity to place it after, `Some(None)` for the
-/// first place, or `None` when it cannot move that way.
-fn move_target(order: &[EntityId], siblings: &[EntityId], id: &EntityId, up: bool) -> Option<Option<EntityId>> {
+/// Finds where to put `id` to swap it with its neighbour in `siblings`, the
+/// list it is shown in (such as the support structures alone).
+///
+/// Returns the entity to place it after, `Some(None)` for the first place,
+/// or `None` when it cannot move that way.
+fn move_target(
+    order: &[EntityId],
+    siblings: &[EntityId],
+    id: &EntityId,
+    up: bool,
+) -> Option<Option<EntityId>> {
     let index = siblings.iter().position(|sibling| sibling == id)?;
     if up {
         let previous = siblings.get(index.checked_sub(1)?)?;
         let previous_index = order.iter().position(|entry| entry == previous)?;
-        Some(previous_index.checked_sub(1).map(|before| order[before].clone()))
+        Some(
+            previous_index
+                .checked_sub(1)
+                .map(|before| order[before].clone()),
+        )
     } else {
         siblings.get(index + 1).cloned().map(Some)
     }
@@ -40,17 +58,27 @@ fn move_target(order: &[EntityId], siblings: &[EntityId], id: &EntityId, up: boo
 
 /// Describes one reference for the confirmation list.
 fn reference_line(reference: &Reference) -> String {
-    let text = if reference.text.trim().is_empty() { "(no text yet)" } else { reference.text.trim() };
+    let text = if reference.text.trim().is_empty() {
+        "(no text yet)"
+    } else {
+        reference.text.trim()
+    };
     let effect = match reference.effect {
         RemovalEffect::Unlinked => "its link is removed",
         RemovalEffect::Removed => "it is removed too",
     };
-    format!("{} “{text}”: {effect}", capitalized(reference.collection.singular()))
+    format!(
+        "{} “{text}”: {effect}",
+        capitalized(reference.collection.singular())
+    )
 }
 
 fn capitalized(text: &str) -> String {
     let mut letters = text.chars();
-    letters.next().map(|first| first.to_uppercase().chain(letters).collect()).unwrap_or_default()
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
 }
 
 /// Move up, move down and remove buttons for one entity.
@@ -73,13 +101,19 @@ pub fn EntityControls(
     let keep_button = NodeRef::<html::Button>::new();
 
     let target = move |up: bool| {
-        let order = context.plan.with(|plan| plan.as_ref().map(|plan| collection_order(plan, collection)).unwrap_or_default());
+        let order = context.plan.with(|plan| {
+            plan.as_ref()
+                .map(|plan| collection_order(plan, collection))
+                .unwrap_or_default()
+        });
         siblings.with(|siblings| id.with_value(|id| move_target(&order, siblings, id, up)))
     };
     let move_entity = move |up: bool| {
         if let Some(after) = target(up) {
             let id = id.get_value();
-            workspace.edit(context.id, |doc| doc.move_to(collection, &id, after.as_ref()));
+            workspace.edit(context.id, |doc| {
+                doc.move_to(collection, &id, after.as_ref())
+            });
         }
     };
 
@@ -192,7 +226,10 @@ mod tests {
     fn moving_down_places_after_the_next_sibling() {
         let order = ids(3);
 
-        assert_eq!(move_target(&order, &order, &order[0], false), Some(Some(order[1].clone())));
+        assert_eq!(
+            move_target(&order, &order, &order[0], false),
+            Some(Some(order[1].clone()))
+        );
     }
 
     #[test]

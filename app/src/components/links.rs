@@ -53,7 +53,11 @@ fn LinkCheckbox(
     #[prop(into)] checked: Signal<bool>,
     on_toggle: Callback<(EntityId, bool)>,
 ) -> impl IntoView {
-    let label = if label.trim().is_empty() { "(no text yet)".to_owned() } else { label };
+    let label = if label.trim().is_empty() {
+        "(no text yet)".to_owned()
+    } else {
+        label
+    };
     view! {
         <label class="link">
             <input

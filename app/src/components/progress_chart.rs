@@ -28,10 +28,20 @@ impl Scale {
     fn fit(points: &[ProgressPoint]) -> Option<Self> {
         let first_day = points.iter().map(|point| point.date).min()?;
         let last_day = points.iter().map(|point| point.date).max()?;
-        let low = points.iter().map(|point| point.value).fold(f64::INFINITY, f64::min);
-        let high = points.iter().map(|point| point.value).fold(f64::NEG_INFINITY, f64::max);
+        let low = points
+            .iter()
+            .map(|point| point.value)
+            .fold(f64::INFINITY, f64::min);
+        let high = points
+            .iter()
+            .map(|point| point.value)
+            .fold(f64::NEG_INFINITY, f64::max);
 
-        let spread = if high > low { high - low } else { low.abs().max(1.0) };
+        let spread = if high > low {
+            high - low
+        } else {
+            low.abs().max(1.0)
+        };
         let margin = spread * 0.1;
         let days = ((last_day - first_day).num_days() as f64).max(1.0);
         Some(Self {
@@ -51,9 +61,22 @@ impl Scale {
         TOP + (self.high - value) / (self.high - self.low) * (HEIGHT - TOP - BOTTOM)
     }
 
-    /// Five evenly spaced values for the vertical axis.
+    /// Round values for the vertical axis, three to six of them: steps of
+    /// 1, 2, 2.5 or 5 times a power of ten.
     fn value_ticks(&self) -> Vec<f64> {
-        (0..5).map(|step| self.low + (self.high - self.low) * step as f64 / 4.0).collect()
+        let raw_step = (self.high - self.low) / 4.0;
+        let magnitude = 10f64.powf(raw_step.log10().floor());
+        let step = match raw_step / magnitude {
+            normalized if normalized <= 1.0 => magnitude,
+            normalized if normalized <= 2.0 => 2.0 * magnitude,
+            normalized if normalized <= 2.5 => 2.5 * magnitude,
+            normalized if normalized <= 5.0 => 5.0 * magnitude,
+            _ => 10.0 * magnitude,
+        };
+
+        let first = (self.low / step).ceil() as i64;
+        let last = (self.high / step).floor() as i64;
+        (first..=last).map(|index| index as f64 * step).collect()
     }
 }
 
@@ -78,10 +101,21 @@ fn format_value(value: f64) -> String {
 
 /// The chart's text alternative: what a sighted reader takes from it.
 fn description(measure: &str, unit: &str, progress: &GoalProgress) -> String {
-    let measure = if measure.trim().is_empty() { "the goal's measure" } else { measure.trim() };
-    let mut parts = vec![format!("Progress chart of {measure}: {} measurements", progress.points.len())];
+    let measure = if measure.trim().is_empty() {
+        "the goal's measure"
+    } else {
+        measure.trim()
+    };
+    let mut parts = vec![format!(
+        "Progress chart of {measure}: {} measurements",
+        progress.points.len()
+    )];
     if let Some(latest) = progress.points.last() {
-        parts.push(format!("latest {}{unit} on {}", format_value(latest.value), latest.date));
+        parts.push(format!(
+            "latest {}{unit} on {}",
+            format_value(latest.value),
+            latest.date
+        ));
     }
     if let Some((start, end)) = &progress.aim_line {
         parts.push(format!(
@@ -93,7 +127,11 @@ fn description(measure: &str, unit: &str, progress: &GoalProgress) -> String {
         ));
     }
     if let Some((_, end)) = &progress.trend {
-        parts.push(format!("trend projects {}{unit} by {}", format_value(end.value), end.date));
+        parts.push(format!(
+            "trend projects {}{unit} by {}",
+            format_value(end.value),
+            end.date
+        ));
     }
     parts.join("; ") + "."
 }
@@ -115,7 +153,9 @@ pub fn ProgressChart(
         return view! { <p class="chart-empty" data-testid="progress-chart-empty">"No measurements or aim line to chart yet."</p> }.into_any();
     };
 
-    let line = |(start, end): &(ProgressPoint, ProgressPoint), class: &'static str, test_id: &'static str| {
+    let line = |(start, end): &(ProgressPoint, ProgressPoint),
+                class: &'static str,
+                test_id: &'static str| {
         view! {
             <line
                 class=class
@@ -129,8 +169,14 @@ pub fn ProgressChart(
             />
         }
     };
-    let aim = progress.aim_line.as_ref().map(|aim| line(aim, "aim-line", "aim-line"));
-    let trend = progress.trend.as_ref().map(|trend| line(trend, "trend-line", "trend-line"));
+    let aim = progress
+        .aim_line
+        .as_ref()
+        .map(|aim| line(aim, "aim-line", "aim-line"));
+    let trend = progress
+        .trend
+        .as_ref()
+        .map(|trend| line(trend, "trend-line", "trend-line"));
 
     let ticks = scale
         .value_ticks()
@@ -220,6 +266,18 @@ mod tests {
     #[test]
     fn no_points_give_no_scale() {
         assert_eq!(Scale::fit(&[]), None);
+    }
+
+    #[test]
+    fn ticks_fall_on_round_values() {
+        let scale = Scale {
+            first_day: point(9, 0.0).date,
+            days: 1.0,
+            low: 46.8,
+            high: 61.2,
+        };
+
+        assert_eq!(scale.value_ticks(), vec![50.0, 55.0, 60.0]);
     }
 
     #[test]

@@ -11,7 +11,10 @@ use rust_decimal::Decimal;
 pub fn format_amount(amount: Decimal, currency: &str) -> String {
     let rounded = amount.round_dp(2);
     let text = format!("{rounded:.2}");
-    let (sign, digits) = text.strip_prefix('-').map(|rest| ("-", rest)).unwrap_or(("", text.as_str()));
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map(|rest| ("-", rest))
+        .unwrap_or(("", text.as_str()));
     let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
 
     let mut grouped = String::new();
@@ -91,12 +94,18 @@ mod tests {
 
     #[test]
     fn thousands_are_grouped() {
-        assert_eq!(format_amount(Decimal::new(1850000, 2), "USD"), "18,500.00 USD");
+        assert_eq!(
+            format_amount(Decimal::new(1850000, 2), "USD"),
+            "18,500.00 USD"
+        );
     }
 
     #[test]
     fn cents_are_kept_exactly() {
-        assert_eq!(format_amount(Decimal::new(125005, 2), "USD"), "1,250.05 USD");
+        assert_eq!(
+            format_amount(Decimal::new(125005, 2), "USD"),
+            "1,250.05 USD"
+        );
     }
 
     #[test]
@@ -106,6 +115,9 @@ mod tests {
 
     #[test]
     fn millions_have_two_separators() {
-        assert_eq!(format_amount(Decimal::new(1234567, 0), "USD"), "1,234,567.00 USD");
+        assert_eq!(
+            format_amount(Decimal::new(1234567, 0), "USD"),
+            "1,234,567.00 USD"
+        );
     }
 }

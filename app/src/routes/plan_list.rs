@@ -15,7 +15,6 @@ use crate::workspace::use_workspace;
 /// The template a new plan starts from unless the user picks another.
 const BLANK_TEMPLATE: &str = "blank";
 
-
 /// One row of the plan list.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct PlanListItem {
@@ -83,7 +82,9 @@ pub fn PlanListPage() -> impl IntoView {
     let new_plan = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let school_year = SchoolYear::containing(today()).label();
-        let content = match template(&template_key.get_untracked()).map(|template| template.plan(&school_year)) {
+        let content = match template(&template_key.get_untracked())
+            .map(|template| template.plan(&school_year))
+        {
             Some(Ok(plan)) => plan,
             Some(Err(error)) => {
                 import_result.set(Some(format!("The template could not be used: {error}")));
@@ -92,7 +93,11 @@ pub fn PlanListPage() -> impl IntoView {
             None => Plan::default(),
         };
         let content = Plan {
-            title: if content.title.trim().is_empty() { "Untitled plan".to_owned() } else { content.title },
+            title: if content.title.trim().is_empty() {
+                "Untitled plan".to_owned()
+            } else {
+                content.title
+            },
             ..content
         };
         if let Some(id) = workspace.create_plan(&content) {
@@ -106,7 +111,8 @@ pub fn PlanListPage() -> impl IntoView {
             view! { <option value=key.clone() selected=move || template_key.get() == key>{template.name().to_owned()}</option> }
         })
         .collect_view();
-    let template_description = move || template(&template_key.get()).map(|template| template.description().to_owned());
+    let template_description =
+        move || template(&template_key.get()).map(|template| template.description().to_owned());
 
     view! {
         <section class="plan-list">
@@ -160,8 +166,16 @@ pub fn PlanListPage() -> impl IntoView {
 #[component]
 fn PlanRow(item: PlanListItem, on_device: bool) -> impl IntoView {
     let href = format!("/plans/{}", item.id);
-    let title = if item.title.is_empty() { "Untitled plan".to_owned() } else { item.title };
-    let place = if item.school.is_empty() { item.district } else { item.school };
+    let title = if item.title.is_empty() {
+        "Untitled plan".to_owned()
+    } else {
+        item.title
+    };
+    let place = if item.school.is_empty() {
+        item.district
+    } else {
+        item.school
+    };
 
     view! {
         <tr>
@@ -226,16 +240,19 @@ async fn import_file(file: web_sys::File) -> Result<DocumentId, String> {
         .ok()
         .and_then(|value| value.as_string())
         .ok_or_else(|| format!("the file {} could not be read", file.name()))?;
-    let imported: Imported = crate::browser::http::request_json("POST", "/api/plans/import", Some(text))
-        .await
-        .map_err(|error| format!("Import failed: {error}"))?;
+    let imported: Imported =
+        crate::browser::http::request_json("POST", "/api/plans/import", Some(text))
+            .await
+            .map_err(|error| format!("Import failed: {error}"))?;
     Ok(imported.id)
 }
 
 fn load_server_list(server_list: RwSignal<ServerList>) {
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
-        let result = crate::browser::http::request_json::<Vec<PlanListItem>>("GET", "/api/plans", None).await;
+        let result =
+            crate::browser::http::request_json::<Vec<PlanListItem>>("GET", "/api/plans", None)
+                .await;
         server_list.set(match result {
             Ok(items) => ServerList::Loaded(items),
             Err(error) => ServerList::Unavailable(error.to_string()),

@@ -10,8 +10,8 @@ mod goals;
 mod header;
 mod monitoring;
 mod progress;
-mod timeline;
 mod root_causes;
+mod timeline;
 mod tools;
 
 use cairn_plan::Plan;
@@ -40,14 +40,21 @@ pub struct PlanContext {
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let params = use_params_map();
-    let plan_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<DocumentId>().ok()));
+    let plan_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<DocumentId>().ok())
+    });
 
-    move || match plan_id.get() {
+    move || {
+        match plan_id.get() {
         Some(id) => view! { <PlanView id/> }.into_any(),
         None => view! {
             <p class="notice" role="alert">"This address names no plan. Plan addresses look like /plans/ followed by a plan id."</p>
         }
         .into_any(),
+    }
     }
 }
 
@@ -135,7 +142,11 @@ pub fn today() -> chrono::NaiveDate {
     #[cfg(feature = "hydrate")]
     {
         let now = js_sys::Date::new_0();
-        if let Some(date) = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()) {
+        if let Some(date) = chrono::NaiveDate::from_ymd_opt(
+            now.get_full_year() as i32,
+            now.get_month() + 1,
+            now.get_date(),
+        ) {
             return date;
         }
     }
@@ -144,7 +155,8 @@ pub fn today() -> chrono::NaiveDate {
 
 /// Formats an optional date for a date input.
 pub fn date_text(date: Option<chrono::NaiveDate>) -> String {
-    date.map(|date| date.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    date.map(|date| date.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// Parses a date input's value; an empty input clears the date.

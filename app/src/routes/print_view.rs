@@ -25,11 +25,18 @@ use crate::workspace::use_workspace;
 #[component]
 pub fn PrintPage() -> impl IntoView {
     let params = use_params_map();
-    let plan_id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<DocumentId>().ok()));
+    let plan_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<DocumentId>().ok())
+    });
 
     move || match plan_id.get() {
         Some(id) => view! { <PrintLoader id/> }.into_any(),
-        None => view! { <p class="notice" role="alert">"This address names no plan."</p> }.into_any(),
+        None => {
+            view! { <p class="notice" role="alert">"This address names no plan."</p> }.into_any()
+        }
     }
 }
 
@@ -60,15 +67,22 @@ fn print_page() {
 }
 
 fn or_dash(text: &str) -> String {
-    if text.trim().is_empty() { "—".to_owned() } else { text.trim().to_owned() }
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text.trim().to_owned()
+    }
 }
 
 fn date_or_dash(date: Option<chrono::NaiveDate>) -> String {
-    date.map(|date| date.format("%b %-d, %Y").to_string()).unwrap_or_else(|| "—".to_owned())
+    date.map(|date| date.format("%b %-d, %Y").to_string())
+        .unwrap_or_else(|| "—".to_owned())
 }
 
 fn number_or_dash(value: Option<f64>, unit: &str) -> String {
-    value.map(|value| format!("{value}{unit}")).unwrap_or_else(|| "—".to_owned())
+    value
+        .map(|value| format!("{value}{unit}"))
+        .unwrap_or_else(|| "—".to_owned())
 }
 
 /// The titles of the entities with `ids`, joined for a table cell.
@@ -78,13 +92,21 @@ fn titles_of(ids: &[EntityId], plan: &Plan) -> String {
         .filter_map(|id| plan.goals.iter().position(|goal| &goal.id == id))
         .map(|index| format!("Goal {}", index + 1))
         .collect();
-    if titles.is_empty() { "—".to_owned() } else { titles.join(", ") }
+    if titles.is_empty() {
+        "—".to_owned()
+    } else {
+        titles.join(", ")
+    }
 }
 
 #[component]
 fn PrintedPlan(plan: Plan) -> impl IntoView {
     let today = today();
-    let place = if plan.school.is_empty() { plan.district.clone() } else { format!("{}, {}", plan.school, plan.district) };
+    let place = if plan.school.is_empty() {
+        plan.district.clone()
+    } else {
+        format!("{}, {}", plan.school, plan.district)
+    };
 
     let root_causes = plan
         .root_causes
@@ -161,7 +183,10 @@ fn PrintedPlan(plan: Plan) -> impl IntoView {
     let milestones = plan
         .milestones
         .iter()
-        .map(|milestone| view! { <li>{date_or_dash(milestone.date)} ": " {or_dash(&milestone.title)} {milestone.done.then_some(" (reached)")}</li> })
+        .map(|milestone| {
+            let date = milestone.date.map(|date| date.format("%b %-d, %Y").to_string()).unwrap_or_else(|| "No date".to_owned());
+            view! { <li>{date} ": " {or_dash(&milestone.title)} {milestone.done.then_some(" (reached)")}</li> }
+        })
         .collect_view();
 
     let check_ins = plan

@@ -5,9 +5,9 @@ use cairn_plan::{Action, ActionKind, Collection, EntityId, SupportType};
 use leptos::prelude::*;
 
 use super::{date_text, parse_date, use_plan};
-use crate::components::links::{set_link, LinkList};
 use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::components::links::{set_link, LinkList};
 use crate::labels;
 use crate::workspace::use_workspace;
 
@@ -26,18 +26,28 @@ fn ActionGroup(kind: ActionKind, heading: &'static str, test_id: &'static str) -
     let ids = Memo::new(move |_| {
         context.plan.with(|plan| {
             plan.iter()
-                .flat_map(|plan| plan.actions.iter().filter(|action| action.kind == kind).map(|action| action.id.clone()))
+                .flat_map(|plan| {
+                    plan.actions
+                        .iter()
+                        .filter(|action| action.kind == kind)
+                        .map(|action| action.id.clone())
+                })
                 .collect::<Vec<_>>()
         })
     });
 
     let add = move |_| {
-        let last = context.plan.with_untracked(|plan| plan.as_ref().and_then(|plan| plan.actions.last().map(|action| action.id.clone())));
+        let last = context.plan.with_untracked(|plan| {
+            plan.as_ref()
+                .and_then(|plan| plan.actions.last().map(|action| action.id.clone()))
+        });
         let mut action = Action::new(kind, "");
         if kind == ActionKind::Support {
             action.support_type = Some(SupportType::Other);
         }
-        workspace.edit(context.id, |doc| doc.insert_action(&action, last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_action(&action, last.as_ref()).map(|_| ())
+        });
     };
     let heading_id = format!("{test_id}-heading");
     let add_label = match kind {
@@ -63,9 +73,16 @@ fn ActionRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let action = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.actions.iter().find(|action| action.id == key).cloned())));
+    let action = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref()
+                .and_then(|plan| plan.actions.iter().find(|action| action.id == key).cloned())
+        })
+    });
 
-    let field = move |read: fn(&Action) -> String| Signal::derive(move || action.with(|action| action.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&Action) -> String| {
+        Signal::derive(move || action.with(|action| action.as_ref().map(read).unwrap_or_default()))
+    };
     let write = move |apply: fn(&mut Action, String)| {
         Callback::new(move |value: String| {
             let Some(mut action) = action.get_untracked() else {
@@ -76,7 +93,7 @@ fn ActionRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         })
     };
 
-        let toggle_goal = Callback::new(move |(goal, linked): (EntityId, bool)| {
+    let toggle_goal = Callback::new(move |(goal, linked): (EntityId, bool)| {
         let Some(mut action) = action.get_untracked() else {
             return;
         };
@@ -84,12 +101,23 @@ fn ActionRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_action(&action));
     });
     let goals = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.goals.iter().map(|goal| (goal.id.clone(), goal.statement.clone()))).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| {
+                    plan.goals
+                        .iter()
+                        .map(|goal| (goal.id.clone(), goal.statement.clone()))
+                })
+                .collect::<Vec<_>>()
+        })
     });
-    let is_support = move || action.with(|action| action.as_ref().is_some_and(|action| action.kind == ActionKind::Support));
-
+    let is_support = move || {
+        action.with(|action| {
+            action
+                .as_ref()
+                .is_some_and(|action| action.kind == ActionKind::Support)
+        })
+    };
 
     view! {
         <li class="entity" data-testid="action">

@@ -8,9 +8,9 @@ use super::{date_text, number_text, parse_date, parse_number, use_plan};
 use cairn_plan::smart::check_goal;
 
 use crate::components::entity_controls::EntityControls;
-use crate::components::smart_marks::SmartMarks;
 use crate::components::fields::{SelectField, TextField, ValueField};
 use crate::components::links::{set_link, LinkList};
+use crate::components::smart_marks::SmartMarks;
 use crate::labels;
 use crate::workspace::use_workspace;
 
@@ -19,14 +19,18 @@ pub fn Goals() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.goals.iter().map(|goal| goal.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.goals.iter().map(|goal| goal.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_goal(&Goal::new(""), last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_goal(&Goal::new(""), last.as_ref()).map(|_| ())
+        });
     };
 
     view! {
@@ -47,9 +51,16 @@ fn GoalRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let goal = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.goals.iter().find(|goal| goal.id == key).cloned())));
+    let goal = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref()
+                .and_then(|plan| plan.goals.iter().find(|goal| goal.id == key).cloned())
+        })
+    });
 
-    let field = move |read: fn(&Goal) -> String| Signal::derive(move || goal.with(|goal| goal.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&Goal) -> String| {
+        Signal::derive(move || goal.with(|goal| goal.as_ref().map(read).unwrap_or_default()))
+    };
     let write = move |apply: fn(&mut Goal, String)| {
         Callback::new(move |value: String| {
             let Some(mut goal) = goal.get_untracked() else {
@@ -60,7 +71,7 @@ fn GoalRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         })
     };
 
-        let toggle_root_cause = Callback::new(move |(root_cause, linked): (EntityId, bool)| {
+    let toggle_root_cause = Callback::new(move |(root_cause, linked): (EntityId, bool)| {
         let Some(mut goal) = goal.get_untracked() else {
             return;
         };
@@ -68,11 +79,16 @@ fn GoalRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_goal(&goal));
     });
     let root_causes = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.root_causes.iter().map(|cause| (cause.id.clone(), cause.statement.clone()))).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| {
+                    plan.root_causes
+                        .iter()
+                        .map(|cause| (cause.id.clone(), cause.statement.clone()))
+                })
+                .collect::<Vec<_>>()
+        })
     });
-
 
     let smart_check = Memo::new(move |_| {
         context.plan.with(|plan| {

@@ -15,7 +15,11 @@ pub fn PlanHeader() -> impl IntoView {
     let context = use_plan();
 
     let text = move |read: fn(&cairn_plan::Plan) -> String| {
-        Signal::derive(move || context.plan.with(|plan| plan.as_ref().map(read).unwrap_or_default()))
+        Signal::derive(move || {
+            context
+                .plan
+                .with(|plan| plan.as_ref().map(read).unwrap_or_default())
+        })
     };
     let write = move |apply: fn(&mut PlanDocument, &str) -> Result<(), PlanError>| {
         Callback::new(move |value: String| workspace.edit(context.id, |doc| apply(doc, &value)))

@@ -1,7 +1,10 @@
 //! Resources, milestones, progress monitoring measurements and check-ins.
 //! The measurements are listed goal by goal in [`super::progress`].
 
-use cairn_plan::{ActionReview, ActionStatus, CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone, Plan, Resource, ResourceKind};
+use cairn_plan::{
+    ActionReview, ActionStatus, CheckIn, CheckInKind, Collection, EntityId, Measurement, Milestone,
+    Plan, Resource, ResourceKind,
+};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
@@ -10,8 +13,8 @@ use crate::components::links::{set_link, LinkList};
 use cairn_plan::totals::resource_totals;
 
 use crate::components::entity_controls::EntityControls;
-use crate::components::resource_totals::ResourceTotalsView;
 use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::components::resource_totals::ResourceTotalsView;
 use crate::labels;
 use crate::workspace::use_workspace;
 
@@ -19,7 +22,11 @@ use crate::workspace::use_workspace;
 fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
     plan.with(|plan| {
         plan.iter()
-            .flat_map(|plan| plan.actions.iter().map(|action| (action.id.clone(), action.title.clone())))
+            .flat_map(|plan| {
+                plan.actions
+                    .iter()
+                    .map(|action| (action.id.clone(), action.title.clone()))
+            })
             .collect()
     })
 }
@@ -27,7 +34,10 @@ fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
 /// Parses an amount of money such as `1,250.00` or `$1250`, or a number of
 /// hours; an empty input clears it.
 fn parse_amount(text: &str) -> Option<Decimal> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, '$' | ',' | ' ')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '$' | ',' | ' '))
+        .collect();
     cleaned.parse().ok()
 }
 
@@ -36,15 +46,20 @@ pub fn Resources() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.resources.iter().map(|resource| resource.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.resources.iter().map(|resource| resource.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
     let totals = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().map(resource_totals)));
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_resource(&Resource::new(ResourceKind::Budget, ""), last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_resource(&Resource::new(ResourceKind::Budget, ""), last.as_ref())
+                .map(|_| ())
+        });
     };
 
     view! {
@@ -67,9 +82,22 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let resource = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.resources.iter().find(|resource| resource.id == key).cloned())));
+    let resource = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref().and_then(|plan| {
+                plan.resources
+                    .iter()
+                    .find(|resource| resource.id == key)
+                    .cloned()
+            })
+        })
+    });
 
-    let field = move |read: fn(&Resource) -> String| Signal::derive(move || resource.with(|resource| resource.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&Resource) -> String| {
+        Signal::derive(move || {
+            resource.with(|resource| resource.as_ref().map(read).unwrap_or_default())
+        })
+    };
     let write = move |apply: fn(&mut Resource, String)| {
         Callback::new(move |value: String| {
             let Some(mut resource) = resource.get_untracked() else {
@@ -87,7 +115,13 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         workspace.edit(context.id, |doc| doc.update_resource(&resource));
     });
     let actions = Memo::new(move |_| action_choices(&context.plan));
-    let currency = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().map(|plan| plan.currency.clone()).unwrap_or_default()));
+    let currency = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref()
+                .map(|plan| plan.currency.clone())
+                .unwrap_or_default()
+        })
+    });
 
     view! {
         <li class="entity" data-testid="resource">
@@ -123,14 +157,19 @@ pub fn Milestones() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.milestones.iter().map(|milestone| milestone.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.milestones.iter().map(|milestone| milestone.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_milestone(&Milestone::new("", None), last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_milestone(&Milestone::new("", None), last.as_ref())
+                .map(|_| ())
+        });
     };
 
     view! {
@@ -151,9 +190,22 @@ fn MilestoneRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let milestone = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.milestones.iter().find(|milestone| milestone.id == key).cloned())));
+    let milestone = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref().and_then(|plan| {
+                plan.milestones
+                    .iter()
+                    .find(|milestone| milestone.id == key)
+                    .cloned()
+            })
+        })
+    });
 
-    let field = move |read: fn(&Milestone) -> String| Signal::derive(move || milestone.with(|milestone| milestone.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&Milestone) -> String| {
+        Signal::derive(move || {
+            milestone.with(|milestone| milestone.as_ref().map(read).unwrap_or_default())
+        })
+    };
     let write = move |apply: fn(&mut Milestone, String)| {
         Callback::new(move |value: String| {
             let Some(mut milestone) = milestone.get_untracked() else {
@@ -211,9 +263,22 @@ pub fn MeasurementRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoV
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let measurement = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.measurements.iter().find(|measurement| measurement.id == key).cloned())));
+    let measurement = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref().and_then(|plan| {
+                plan.measurements
+                    .iter()
+                    .find(|measurement| measurement.id == key)
+                    .cloned()
+            })
+        })
+    });
 
-    let field = move |read: fn(&Measurement) -> String| Signal::derive(move || measurement.with(|measurement| measurement.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&Measurement) -> String| {
+        Signal::derive(move || {
+            measurement.with(|measurement| measurement.as_ref().map(read).unwrap_or_default())
+        })
+    };
     let write = move |apply: fn(&mut Measurement, String)| {
         Callback::new(move |value: String| {
             let Some(mut measurement) = measurement.get_untracked() else {
@@ -227,7 +292,16 @@ pub fn MeasurementRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoV
         context.plan.with(|plan| {
             plan.iter()
                 .flat_map(|plan| plan.goals.iter())
-                .map(|goal| (goal.id.to_string(), if goal.measure.is_empty() { goal.statement.clone() } else { goal.measure.clone() }))
+                .map(|goal| {
+                    (
+                        goal.id.to_string(),
+                        if goal.measure.is_empty() {
+                            goal.statement.clone()
+                        } else {
+                            goal.measure.clone()
+                        },
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -264,14 +338,22 @@ pub fn CheckIns() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.check_ins.iter().map(|check_in| check_in.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.check_ins.iter().map(|check_in| check_in.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_check_in(&CheckIn::new(CheckInKind::CheckIn, Some(today())), last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_check_in(
+                &CheckIn::new(CheckInKind::CheckIn, Some(today())),
+                last.as_ref(),
+            )
+            .map(|_| ())
+        });
     };
 
     view! {
@@ -292,9 +374,22 @@ fn CheckInRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = id.clone();
-    let check_in = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.check_ins.iter().find(|check_in| check_in.id == key).cloned())));
+    let check_in = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref().and_then(|plan| {
+                plan.check_ins
+                    .iter()
+                    .find(|check_in| check_in.id == key)
+                    .cloned()
+            })
+        })
+    });
 
-    let field = move |read: fn(&CheckIn) -> String| Signal::derive(move || check_in.with(|check_in| check_in.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&CheckIn) -> String| {
+        Signal::derive(move || {
+            check_in.with(|check_in| check_in.as_ref().map(read).unwrap_or_default())
+        })
+    };
     let write = move |apply: fn(&mut CheckIn, String)| {
         Callback::new(move |value: String| {
             let Some(mut check_in) = check_in.get_untracked() else {
@@ -352,9 +447,14 @@ fn ActionReviews(check_in: Memo<Option<CheckIn>>) -> impl IntoView {
             let Some(mut check_in) = check_in.get_untracked() else {
                 return;
             };
-            check_in.action_reviews.retain(|review| review.action_id != action_id);
+            check_in
+                .action_reviews
+                .retain(|review| review.action_id != action_id);
             if let Ok(status) = value.parse::<ActionStatus>() {
-                check_in.action_reviews.push(ActionReview { action_id: action_id.clone(), status });
+                check_in.action_reviews.push(ActionReview {
+                    action_id: action_id.clone(),
+                    status,
+                });
             }
             workspace.edit(context.id, |doc| doc.update_check_in(&check_in));
         })

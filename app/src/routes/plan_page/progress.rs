@@ -15,9 +15,11 @@ use crate::workspace::use_workspace;
 pub fn ProgressMonitoring() -> impl IntoView {
     let context = use_plan();
     let goal_ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.goals.iter().map(|goal| goal.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.goals.iter().map(|goal| goal.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
 
     view! {
@@ -38,12 +40,21 @@ fn GoalProgressPanel(goal_id: EntityId) -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let key = goal_id.clone();
-    let goal = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().and_then(|plan| plan.goal(&key).cloned())));
-    let key = goal_id.clone();
-    let measurement_ids = Memo::new(move |_| {
+    let goal = Memo::new(move |_| {
         context
             .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.measurements_of_goal(&key).map(|measurement| measurement.id.clone())).collect::<Vec<_>>())
+            .with(|plan| plan.as_ref().and_then(|plan| plan.goal(&key).cloned()))
+    });
+    let key = goal_id.clone();
+    let measurement_ids = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| {
+                    plan.measurements_of_goal(&key)
+                        .map(|measurement| measurement.id.clone())
+                })
+                .collect::<Vec<_>>()
+        })
     });
     let progress = Memo::new(move |_| {
         context.plan.with(|plan| {
@@ -58,12 +69,21 @@ fn GoalProgressPanel(goal_id: EntityId) -> impl IntoView {
     let add = move |_| {
         let last = measurement_ids.get_untracked().last().cloned();
         let measurement = Measurement::new(add_goal.clone(), today(), 0.0);
-        workspace.edit(context.id, |doc| doc.insert_measurement(&measurement, last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_measurement(&measurement, last.as_ref())
+                .map(|_| ())
+        });
     };
     let title = move || {
         goal.with(|goal| {
             goal.as_ref()
-                .map(|goal| if goal.measure.trim().is_empty() { goal.statement.clone() } else { goal.measure.clone() })
+                .map(|goal| {
+                    if goal.measure.trim().is_empty() {
+                        goal.statement.clone()
+                    } else {
+                        goal.measure.clone()
+                    }
+                })
                 .filter(|text| !text.trim().is_empty())
                 .unwrap_or_else(|| "Untitled goal".to_owned())
         })

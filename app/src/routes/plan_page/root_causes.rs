@@ -13,14 +13,19 @@ pub fn RootCauses() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let ids = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.iter().flat_map(|plan| plan.root_causes.iter().map(|cause| cause.id.clone())).collect::<Vec<_>>())
+        context.plan.with(|plan| {
+            plan.iter()
+                .flat_map(|plan| plan.root_causes.iter().map(|cause| cause.id.clone()))
+                .collect::<Vec<_>>()
+        })
     });
 
     let add = move |_| {
         let last = ids.get_untracked().last().cloned();
-        workspace.edit(context.id, |doc| doc.insert_root_cause(&RootCause::new(""), last.as_ref()).map(|_| ()));
+        workspace.edit(context.id, |doc| {
+            doc.insert_root_cause(&RootCause::new(""), last.as_ref())
+                .map(|_| ())
+        });
     };
 
     view! {
@@ -42,12 +47,21 @@ fn RootCauseRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     let context = use_plan();
     let key = id.clone();
     let root_cause = Memo::new(move |_| {
-        context
-            .plan
-            .with(|plan| plan.as_ref().and_then(|plan| plan.root_causes.iter().find(|cause| cause.id == key).cloned()))
+        context.plan.with(|plan| {
+            plan.as_ref().and_then(|plan| {
+                plan.root_causes
+                    .iter()
+                    .find(|cause| cause.id == key)
+                    .cloned()
+            })
+        })
     });
 
-    let field = move |read: fn(&RootCause) -> String| Signal::derive(move || root_cause.with(|cause| cause.as_ref().map(read).unwrap_or_default()));
+    let field = move |read: fn(&RootCause) -> String| {
+        Signal::derive(move || {
+            root_cause.with(|cause| cause.as_ref().map(read).unwrap_or_default())
+        })
+    };
     let write = move |apply: fn(&mut RootCause, String)| {
         Callback::new(move |value: String| {
             let Some(mut cause) = root_cause.get_untracked() else {

@@ -9,7 +9,11 @@ use crate::components::timeline_table::TimelineTable;
 #[component]
 pub fn TimelineSection() -> impl IntoView {
     let context = use_plan();
-    let timeline = Memo::new(move |_| context.plan.with(|plan| plan.as_ref().map(|plan| timeline(plan, today()))));
+    let timeline = Memo::new(move |_| {
+        context
+            .plan
+            .with(|plan| plan.as_ref().map(|plan| timeline(plan, today())))
+    });
 
     view! {
         <section class="plan-section" aria-labelledby="timeline-heading" data-testid="timeline-section">

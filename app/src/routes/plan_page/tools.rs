@@ -2,8 +2,8 @@
 //! and the print view.
 //!
 //! Ctrl+Z (Cmd+Z on a Mac) undoes and Ctrl+Shift+Z or Ctrl+Y redoes
-//! anywhere on the plan page, text fields included: the plan document, not
-//! the text field, holds the edit history, so the field's own undo would
+//! anywhere on the plan page, text fields included. The plan document, not
+//! the text field, contains the edit history, so the field's own undo would
 //! fall out of step with it.
 
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::use_plan;
 use crate::workspace::use_workspace;
 
-/// What a keyboard shortcut on the plan page asks for.
+/// The history step a keyboard shortcut on the plan page requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HistoryKey {
     Undo,
@@ -43,11 +43,18 @@ pub fn PlanTools() -> impl IntoView {
         };
         let (text, extension, mime) = match format {
             ExportFormat::Csv => (cairn_plan::export_csv(&plan), "csv", "text/csv"),
-            ExportFormat::Json => (cairn_plan::to_json_string_pretty(&plan), "json", "application/json"),
+            ExportFormat::Json => (
+                cairn_plan::to_json_string_pretty(&plan),
+                "json",
+                "application/json",
+            ),
         };
         #[cfg(feature = "hydrate")]
         {
-            let file_name = format!("{}.{extension}", crate::browser::download::file_stem(&plan.title));
+            let file_name = format!(
+                "{}.{extension}",
+                crate::browser::download::file_stem(&plan.title)
+            );
             if let Err(error) = crate::browser::download::download_text(&file_name, mime, &text) {
                 workspace.report(error);
             }
