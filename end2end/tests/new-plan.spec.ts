@@ -74,3 +74,25 @@ test('new plan with every section is stored', async ({ browser }) => {
   expect(stored.check_ins[0].summary).toBe('October data reviewed.');
   expectNoErrors(page);
 });
+
+test('a new plan from the PBIS Tier 1 template starts with its content', async ({ browser }) => {
+  const page = await newPerson(browser);
+  await page.clock.setFixedTime(new Date('2026-09-08T09:00:00'));
+  await page.goto(server.url);
+  await page.getByTestId('new-plan-template').selectOption('pbis-tier-1');
+  await expect(page.locator('#template-description')).not.toBeEmpty();
+  await page.getByTestId('new-plan').click();
+  await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
+  const planId = page.url().split('/').pop()!;
+
+  await expect(page.getByTestId('plan-title')).toHaveValue('Tier 1 PBIS Action Plan 2026-27');
+  await expect(page.getByTestId('plan-school-year')).toHaveValue('2026-27');
+  await expect(page.getByTestId('root-cause')).toHaveCount(3);
+  await expect(page.getByTestId('goal')).toHaveCount(1);
+  await expectSaved(page);
+
+  const stored = await server.planJson(planId);
+  expect(stored.actions).toHaveLength(6);
+  expect(stored.goals[0].baseline_value).toBeNull();
+  expectNoErrors(page);
+});
