@@ -2,6 +2,7 @@
 
 pub mod entity_controls;
 pub mod fields;
+pub mod focus;
 pub mod goal_status;
 pub mod links;
 pub mod notice;

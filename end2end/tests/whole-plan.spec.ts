@@ -2,13 +2,14 @@
 // guides the goal, the chart, status, timeline and totals follow the data,
 // and the plan exports to CSV and imports back equal.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { expect, Page, test } from '@playwright/test';
 
 import { withPositionalIds } from './support/equal-plans';
 import { expectNoErrors, newPerson } from './support/pages';
 import { expectSaved } from './support/plan';
-import { CairnServer } from './support/server';
+import { CairnServer, fixtures } from './support/server';
 
 let server: CairnServer;
 
@@ -239,5 +240,39 @@ test('entities move up and down', async ({ browser }) => {
   await expect(page.getByTestId('root-cause-statement').first()).toHaveValue('Screening data arrive late.');
   await page.getByTestId('move-down-root-cause').first().click();
   await expect(page.getByTestId('root-cause-statement').first()).toHaveValue('Schedules leave no intervention block.');
+  expectNoErrors(page);
+});
+
+test('Ctrl+Z after a removal brings the entity back and leaves other text alone', async ({ browser }) => {
+  const page = await newPerson(browser);
+  await page.goto(server.url);
+  await page.getByTestId('new-plan').click();
+  await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
+
+  await page.getByTestId('add-root-cause').click();
+  await page.getByTestId('root-cause-statement').last().fill('First cause');
+  await page.getByTestId('add-root-cause').click();
+  await page.getByTestId('root-cause-statement').last().fill('Second cause');
+
+  await page.getByTestId('remove-root-cause').last().click();
+  await expect(page.getByTestId('root-cause')).toHaveCount(1);
+  await expect(page.getByTestId('add-root-cause')).toBeFocused();
+
+  await page.keyboard.press('Control+Z');
+  await expect(page.getByTestId('root-cause-statement')).toHaveValue(['First cause', 'Second cause']);
+  expectNoErrors(page);
+});
+
+test('a browser import with unreadable cells shows the report before the plan', async ({ browser }) => {
+  const page = await newPerson(browser);
+  await page.goto(server.url);
+  const lincoln = readFileSync(join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
+  await page.getByTestId('import-csv').setInputFiles({ name: 'lincoln.csv', mimeType: 'text/csv', buffer: lincoln });
+
+  const report = page.getByTestId('import-report');
+  await expect(report).toContainText('lincoln.csv: imported');
+  await expect(report).toContainText('Line 6');
+  await report.getByTestId('open-imported-plan').click();
+  await expect(page.getByTestId('root-cause')).toHaveCount(3);
   expectNoErrors(page);
 });

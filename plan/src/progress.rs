@@ -119,9 +119,16 @@ pub fn goal_progress(plan: &Plan, goal: &Goal) -> GoalProgress {
     let (status, reason, trend) = match inputs_for_status(goal, aim, &points) {
         Err(reason) => (GoalStatus::NotEnoughData, reason, None),
         Ok(inputs) => {
-            let (status, reason) = decide_status(goal, &inputs);
             let trend = (inputs.trend_start(), inputs.projection());
-            (status, reason, Some(trend))
+            if trend.0.value.is_finite() && trend.1.value.is_finite() {
+                let (status, reason) = decide_status(goal, &inputs);
+                (status, reason, Some(trend))
+            } else {
+                // Values near the limits of a float overflow the fit; no
+                // real measure comes close, so this is a typing mistake.
+                let reason = "The values are too large to fit a trend; check the baseline, target and measurements.".to_owned();
+                (GoalStatus::NotEnoughData, reason, None)
+            }
         }
     };
 

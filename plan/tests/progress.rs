@@ -597,3 +597,25 @@ fn riverbend_intervention_goal_has_two_measurements() {
         "The goal has only 2 measurements since the baseline date, and a trend needs at least 3."
     );
 }
+
+#[test]
+fn values_too_large_to_fit_give_not_enough_data() {
+    let mut goal =
+        Goal::new("Increase the average of a measure far beyond any real scale for all students");
+    goal.baseline_value = Some(1e308);
+    goal.baseline_date = NaiveDate::from_ymd_opt(2026, 9, 15);
+    goal.target_value = Some(1.7e308);
+    goal.target_date = NaiveDate::from_ymd_opt(2027, 5, 28);
+    let mut plan = Plan::default();
+    for (month, value) in [(10, 1.1e308), (11, 1.2e308), (12, 1.3e308)] {
+        let date = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();
+        plan.measurements
+            .push(Measurement::new(goal.id.clone(), date, value));
+    }
+    plan.goals.push(goal.clone());
+
+    assert_eq!(
+        goal_progress(&plan, &goal).status,
+        GoalStatus::NotEnoughData
+    );
+}

@@ -835,3 +835,19 @@ fn riverbend_goals_pass_every_rule() {
         assert!(check.all_pass(), "{}: {found:?}", goal.statement);
     }
 }
+
+#[test]
+fn template_placeholder_fails_specific() {
+    let mut goal = referral_goal();
+    goal.statement = "By [target date], reduce the monthly average of office discipline \
+                      referrals from the cafeteria and hallways from 45 to 30."
+        .to_owned();
+
+    assert_eq!(
+        failures(goal, SmartProperty::Specific),
+        [
+            "Specific: the statement still has the placeholder [target date]; replace it with \
+          the plan's own value"
+        ]
+    );
+}

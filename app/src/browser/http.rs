@@ -29,16 +29,27 @@ fn js_error(value: wasm_bindgen::JsValue) -> String {
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
 
-/// Sends a request and parses the JSON response.
+/// Sends a request with a text body and parses the JSON response.
 pub async fn request_json<T: DeserializeOwned>(
     method: &str,
     url: &str,
     body: Option<String>,
 ) -> Result<T, HttpError> {
+    let body = body.map(|body| wasm_bindgen::JsValue::from_str(&body));
+    request_json_with_body(method, url, body).await
+}
+
+/// Sends a request whose body is any value `fetch` accepts, such as the
+/// bytes of a file, and parses the JSON response.
+pub async fn request_json_with_body<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<wasm_bindgen::JsValue>,
+) -> Result<T, HttpError> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = &body {
-        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        init.set_body(body);
     }
     let request = Request::new_with_str_and_init(url, &init)
         .map_err(|error| HttpError::Unreachable(js_error(error)))?;

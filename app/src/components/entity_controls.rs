@@ -63,9 +63,12 @@ fn reference_line(reference: &Reference) -> String {
     } else {
         reference.text.trim()
     };
-    let effect = match reference.effect {
-        RemovalEffect::Unlinked => "its link is removed",
-        RemovalEffect::Removed => "it is removed too",
+    let effect = match (reference.effect, reference.collection) {
+        (RemovalEffect::Unlinked, Collection::CheckIns) => {
+            "the status it recorded for this action is removed"
+        }
+        (RemovalEffect::Unlinked, _) => "its link is removed",
+        (RemovalEffect::Removed, _) => "it is removed too",
     };
     format!(
         "{} “{text}”: {effect}",
@@ -108,19 +111,49 @@ pub fn EntityControls(
         });
         siblings.with(|siblings| id.with_value(|id| move_target(&order, siblings, id, up)))
     };
+    let up_button = NodeRef::<html::Button>::new();
+    let down_button = NodeRef::<html::Button>::new();
+    let remove_button = NodeRef::<html::Button>::new();
+
     let move_entity = move |up: bool| {
         if let Some(after) = target(up) {
             let id = id.get_value();
             workspace.edit(context.id, |doc| {
                 doc.move_to(collection, &id, after.as_ref())
             });
+
+            // Keep focus on the button pressed, or on the other one when the
+            // entity reached the end of its list.
+            #[cfg(feature = "hydrate")]
+            {
+                let (pressed, other) = if up {
+                    (up_button, down_button)
+                } else {
+                    (down_button, up_button)
+                };
+                let still_movable = target(up).is_some();
+                let button = if still_movable { pressed } else { other };
+                if let Some(button) = button.get_untracked() {
+                    crate::components::focus::refocus(button.into());
+                }
+            }
         }
     };
 
     let remove_now = move || {
         confirming.set(Vec::new());
+        #[cfg(feature = "hydrate")]
+        if let Some(button) = remove_button.get_untracked() {
+            crate::components::focus::focus_section_add_button(&button);
+        }
         let id = id.get_value();
         workspace.edit(context.id, |doc| doc.remove(collection, &id));
+    };
+    let keep = move || {
+        confirming.set(Vec::new());
+        if let Some(button) = remove_button.get_untracked() {
+            let _ = button.focus();
+        }
     };
     let ask_or_remove = move |_| {
         let references = context.plan.with_untracked(|plan| {
@@ -152,6 +185,7 @@ pub fn EntityControls(
             <button
                 type="button"
                 class="move"
+                node_ref=up_button
                 aria-label=format!("Move {noun} up")
                 disabled=move || target(true).is_none()
                 on:click=move |_| move_entity(true)
@@ -162,6 +196,7 @@ pub fn EntityControls(
             <button
                 type="button"
                 class="move"
+                node_ref=down_button
                 aria-label=format!("Move {noun} down")
                 disabled=move || target(false).is_none()
                 on:click=move |_| move_entity(false)
@@ -169,7 +204,7 @@ pub fn EntityControls(
             >
                 "Move down"
             </button>
-            <button type="button" class="remove" on:click=ask_or_remove data-testid=format!("remove-{test_noun}")>
+            <button type="button" class="remove" node_ref=remove_button on:click=ask_or_remove data-testid=format!("remove-{test_noun}")>
                 {format!("Remove {noun}")}
             </button>
             <Show when=move || !confirming.with(Vec::is_empty)>
@@ -180,18 +215,22 @@ pub fn EntityControls(
                     data-testid="confirm-remove"
                     on:keydown=move |event| {
                         if event.key() == "Escape" {
-                            confirming.set(Vec::new());
+                            keep();
                         }
                     }
                 >
-                    <p id=question_id>{move || format!("Remove this {noun}? {} other items refer to it:", confirming.with(Vec::len))}</p>
+                    <p id=question_id>{move || {
+                        let count = confirming.with(Vec::len);
+                        let items = if count == 1 { "1 other item refers".to_owned() } else { format!("{count} other items refer") };
+                        format!("Remove this {noun}? {items} to it:")
+                    }}</p>
                     <ul>
                         {move || confirming.get().iter().map(|reference| view! { <li>{reference_line(reference)}</li> }).collect_view()}
                     </ul>
                     <button type="button" class="remove" on:click=move |_| remove_now() data-testid="confirm-remove-button">
                         {format!("Remove {noun}")}
                     </button>
-                    <button type="button" node_ref=keep_button on:click=move |_| confirming.set(Vec::new()) data-testid="keep-button">
+                    <button type="button" node_ref=keep_button on:click=move |_| keep() data-testid="keep-button">
                         {format!("Keep {noun}")}
                     </button>
                 </div>

@@ -37,6 +37,11 @@ impl Scale {
             .map(|point| point.value)
             .fold(f64::NEG_INFINITY, f64::max);
 
+        if !(high - low).is_finite() {
+            // Values near the limits of a float leave no range to draw.
+            return None;
+        }
+
         let spread = if high > low {
             high - low
         } else {
@@ -61,16 +66,17 @@ impl Scale {
         TOP + (self.high - value) / (self.high - self.low) * (HEIGHT - TOP - BOTTOM)
     }
 
-    /// Round values for the vertical axis, three to six of them: steps of
-    /// 1, 2, 2.5 or 5 times a power of ten.
+    /// Round values for the vertical axis, about five of them: the step of
+    /// 1, 2, 2.5, 5 or 10 times a power of ten nearest to a fifth of the
+    /// range.
     fn value_ticks(&self) -> Vec<f64> {
-        let raw_step = (self.high - self.low) / 4.0;
+        let raw_step = (self.high - self.low) / 5.0;
         let magnitude = 10f64.powf(raw_step.log10().floor());
         let step = match raw_step / magnitude {
-            normalized if normalized <= 1.0 => magnitude,
-            normalized if normalized <= 2.0 => 2.0 * magnitude,
-            normalized if normalized <= 2.5 => 2.5 * magnitude,
-            normalized if normalized <= 5.0 => 5.0 * magnitude,
+            normalized if normalized < 1.5 => magnitude,
+            normalized if normalized < 2.25 => 2.0 * magnitude,
+            normalized if normalized < 3.5 => 2.5 * magnitude,
+            normalized if normalized < 7.5 => 5.0 * magnitude,
             _ => 10.0 * magnitude,
         };
 
@@ -150,7 +156,7 @@ pub fn ProgressChart(
     let label = description(&measure, &unit, &progress);
     let points = chart_points(&progress);
     let Some(scale) = Scale::fit(&points) else {
-        return view! { <p class="chart-empty" data-testid="progress-chart-empty">"No measurements or aim line to chart yet."</p> }.into_any();
+        return view! { <p class="chart-empty" data-testid="progress-chart-empty">"No chart yet: it needs measurements or an aim line with values of a usable size."</p> }.into_any();
     };
 
     let line = |(start, end): &(ProgressPoint, ProgressPoint),
@@ -264,6 +270,11 @@ mod tests {
     }
 
     #[test]
+    fn values_too_large_give_no_scale() {
+        assert_eq!(Scale::fit(&[point(9, -1e308), point(10, 1.7e308)]), None);
+    }
+
+    #[test]
     fn no_points_give_no_scale() {
         assert_eq!(Scale::fit(&[]), None);
     }
@@ -277,7 +288,10 @@ mod tests {
             high: 61.2,
         };
 
-        assert_eq!(scale.value_ticks(), vec![50.0, 55.0, 60.0]);
+        assert_eq!(
+            scale.value_ticks(),
+            vec![47.5, 50.0, 52.5, 55.0, 57.5, 60.0]
+        );
     }
 
     #[test]

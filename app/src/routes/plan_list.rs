@@ -79,9 +79,22 @@ pub fn PlanListPage() -> impl IntoView {
 
     let navigate = use_navigate();
     let template_key = RwSignal::new(BLANK_TEMPLATE.to_owned());
+
+    // The school years to choose from depend on today's date, which only the
+    // browser knows, so they fill in after hydration: this school year and
+    // the next, for teams that plan ahead in spring.
+    let school_years = RwSignal::new(Vec::<String>::new());
+    let school_year_choice = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let current = SchoolYear::containing(today());
+        let next = SchoolYear::containing(current.last_day + chrono::Days::new(1));
+        school_years.set(vec![current.label(), next.label()]);
+    });
     let new_plan = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let school_year = SchoolYear::containing(today()).label();
+        let school_year = school_year_choice
+            .get_untracked()
+            .unwrap_or_else(|| SchoolYear::containing(today()).label());
         let content = match template(&template_key.get_untracked())
             .map(|template| template.plan(&school_year))
         {
@@ -123,6 +136,14 @@ pub fn PlanListPage() -> impl IntoView {
                         <span class="field-label">"Start from"</span>
                         <select data-testid="new-plan-template" aria-describedby="template-description" on:change=move |event| template_key.set(event_target_value(&event))>
                             {template_options}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">"School year"</span>
+                        <select data-testid="new-plan-school-year" on:change=move |event| school_year_choice.set(Some(event_target_value(&event)))>
+                            <For each=move || school_years.get() key=|year| year.clone() let:year>
+                                <option value=year.clone()>{year.clone()}</option>
+                            </For>
                         </select>
                     </label>
                     <button type="submit" class="primary" data-testid="new-plan">
@@ -189,9 +210,42 @@ fn PlanRow(item: PlanListItem, on_device: bool) -> impl IntoView {
     }
 }
 
-/// Imports a CSV plan through the server and opens it.
+/// What the server read from an imported file, when it could not read all
+/// of it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ImportReportBody {
+    pub rows_imported: usize,
+    pub rows_skipped: usize,
+    pub skipped: Vec<SkippedRowBody>,
+    pub warnings: Vec<CellWarningBody>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SkippedRowBody {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CellWarningBody {
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// An import that needs the user's attention before they open the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportWithProblems {
+    pub file_name: String,
+    pub id: DocumentId,
+    pub report: ImportReportBody,
+}
+
+/// Imports a CSV plan through the server. A clean import opens the plan; an
+/// import with skipped rows or unreadable cells shows them first.
 #[component]
 fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
+    let problems = RwSignal::new(None::<ImportWithProblems>);
     #[cfg(feature = "hydrate")]
     let navigate = use_navigate();
     let on_change = move |event: leptos::ev::Event| {
@@ -208,10 +262,23 @@ fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
             let Some(file) = input.files().and_then(|files| files.get(0)) else {
                 return;
             };
+            // Choosing the same file again, after fixing it, must import again.
+            input.set_value("");
+            import_result.set(None);
+            problems.set(None);
+
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
+                let file_name = file.name();
                 match import_file(file).await {
-                    Ok(id) => navigate(&format!("/plans/{id}"), Default::default()),
+                    Ok((id, report)) if report.skipped.is_empty() && report.warnings.is_empty() => {
+                        navigate(&format!("/plans/{id}"), Default::default())
+                    }
+                    Ok((id, report)) => problems.set(Some(ImportWithProblems {
+                        file_name,
+                        id,
+                        report,
+                    })),
                     Err(message) => import_result.set(Some(message)),
                 }
             });
@@ -225,26 +292,59 @@ fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
             "Import CSV"
             <input type="file" accept=".csv,text/csv" class="visually-hidden" on:change=on_change data-testid="import-csv"/>
         </label>
+        {move || problems.get().map(|problems| view! { <ImportProblems problems/> })}
+    }
+}
+
+/// The rows and cells an import could not read, with a link to the plan.
+#[component]
+fn ImportProblems(problems: ImportWithProblems) -> impl IntoView {
+    let report = problems.report;
+    let rows = if report.rows_imported == 1 {
+        "1 row".to_owned()
+    } else {
+        format!("{} rows", report.rows_imported)
+    };
+    let skipped = report
+        .skipped
+        .into_iter()
+        .map(|row| view! { <li>{format!("Line {}: skipped. {}", row.line, row.reason)}</li> });
+    let warnings = report
+        .warnings
+        .into_iter()
+        .map(|warning| view! { <li>{format!("Line {}, column {}: {}", warning.line, warning.column, warning.message)}</li> });
+
+    view! {
+        <section class="import-report" role="status" aria-labelledby="import-report-heading" data-testid="import-report">
+            <h2 id="import-report-heading">{format!("{}: imported {rows}, skipped {}", problems.file_name, report.rows_skipped)}</h2>
+            <p>"Check these lines against the spreadsheet; what they hold is not in the plan, or is in it only in part."</p>
+            <ul>{skipped.collect_view()}{warnings.collect_view()}</ul>
+            <a class="button primary" href=format!("/plans/{}", problems.id) data-testid="open-imported-plan">"Open the imported plan"</a>
+        </section>
     }
 }
 
 #[cfg(feature = "hydrate")]
-async fn import_file(file: web_sys::File) -> Result<DocumentId, String> {
+async fn import_file(file: web_sys::File) -> Result<(DocumentId, ImportReportBody), String> {
     #[derive(Deserialize)]
     struct Imported {
         id: DocumentId,
+        report: ImportReportBody,
     }
 
-    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+    // The bytes go as they are, so the server can name rows that are not
+    // valid UTF-8 instead of the browser replacing their characters.
+    let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .ok()
-        .and_then(|value| value.as_string())
-        .ok_or_else(|| format!("the file {} could not be read", file.name()))?;
-    let imported: Imported =
-        crate::browser::http::request_json("POST", "/api/plans/import", Some(text))
-            .await
-            .map_err(|error| format!("Import failed: {error}"))?;
-    Ok(imported.id)
+        .map_err(|_| format!("The file {} could not be read.", file.name()))?;
+    let imported: Imported = crate::browser::http::request_json_with_body(
+        "POST",
+        "/api/plans/import",
+        Some(js_sys::Uint8Array::new(&bytes).into()),
+    )
+    .await
+    .map_err(|error| format!("Import failed: {error}"))?;
+    Ok((imported.id, imported.report))
 }
 
 fn load_server_list(server_list: RwSignal<ServerList>) {

@@ -90,23 +90,31 @@ fn PlanView(id: DocumentId) -> impl IntoView {
         }
     };
 
+    // The shortcuts listen on the whole window, because focus can sit on the
+    // page body (after a removal, say), where the browser's own undo would
+    // otherwise change a text field behind the plan's back.
     let on_key = move |event: leptos::ev::KeyboardEvent| {
         let control = event.ctrl_key() || event.meta_key();
-        match tools::history_key(&event.key(), control, event.shift_key()) {
-            Some(tools::HistoryKey::Undo) => {
-                event.prevent_default();
-                workspace.undo(id);
-            }
-            Some(tools::HistoryKey::Redo) => {
-                event.prevent_default();
-                workspace.redo(id);
-            }
-            None => {}
+        let Some(step) = tools::history_key(&event.key(), control, event.shift_key()) else {
+            return;
+        };
+        event.prevent_default();
+        crate::components::focus::commit_focused_field();
+        match step {
+            tools::HistoryKey::Undo => workspace.undo(id),
+            tools::HistoryKey::Redo => workspace.redo(id),
         }
     };
+    #[cfg(feature = "hydrate")]
+    {
+        let listener = window_event_listener(leptos::ev::keydown, on_key);
+        on_cleanup(move || listener.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_key;
 
     view! {
-        <article class="plan" data-plan-id=id.to_string() on:keydown=on_key>
+        <article class="plan" data-plan-id=id.to_string()>
             <SyncStatusBadge plan=id/>
             <Show
                 when=move || plan.with(Option::is_some)

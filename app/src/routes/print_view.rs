@@ -66,6 +66,25 @@ fn print_page() {
     }
 }
 
+/// Joins the plan's place, school year, focus area and status, leaving out
+/// the ones that are empty.
+fn summary_line(plan: &Plan, place: &str) -> String {
+    let school_year = (!plan.school_year.trim().is_empty())
+        .then(|| format!("School year {}", plan.school_year.trim()));
+    let parts = [
+        Some(place.trim().to_owned()),
+        school_year,
+        Some(plan.focus_area.trim().to_owned()),
+        Some(format!("Status: {}", labels::plan_status(plan.status))),
+    ];
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn or_dash(text: &str) -> String {
     if text.trim().is_empty() {
         "—".to_owned()
@@ -96,6 +115,30 @@ fn titles_of(ids: &[EntityId], plan: &Plan) -> String {
         "—".to_owned()
     } else {
         titles.join(", ")
+    }
+}
+
+/// Lists each action a check-in discussed with the status it gave.
+fn reviews_text(check_in: &cairn_plan::CheckIn, plan: &Plan) -> String {
+    let reviews: Vec<String> = check_in
+        .action_reviews
+        .iter()
+        .filter_map(|review| {
+            let action = plan
+                .actions
+                .iter()
+                .find(|action| action.id == review.action_id)?;
+            Some(format!(
+                "{}: {}",
+                or_dash(&action.title),
+                labels::action_status(review.status)
+            ))
+        })
+        .collect();
+    if reviews.is_empty() {
+        "—".to_owned()
+    } else {
+        reviews.join("; ")
     }
 }
 
@@ -201,6 +244,7 @@ fn PrintedPlan(plan: Plan) -> impl IntoView {
                         <dt>"Summary"</dt><dd>{or_dash(&check_in.summary)}</dd>
                         <dt>"Decisions"</dt><dd>{or_dash(&check_in.decisions)}</dd>
                         <dt>"Next steps"</dt><dd>{or_dash(&check_in.next_steps)}</dd>
+                        <dt>"Actions discussed"</dt><dd>{reviews_text(check_in, &plan)}</dd>
                     </dl>
                 </section>
             }
@@ -214,7 +258,7 @@ fn PrintedPlan(plan: Plan) -> impl IntoView {
         <article class="print-view" data-testid="print-view">
             <header>
                 <h1>{or_dash(&plan.title)}</h1>
-                <p>{format!("{place} · School year {} · {} · Status: {}", or_dash(&plan.school_year), or_dash(&plan.focus_area), labels::plan_status(plan.status))}</p>
+                <p>{summary_line(&plan, &place)}</p>
                 <p>"Team: " {or_dash(&plan.team)}</p>
                 <p class="printed-on">{format!("Printed {}", today.format("%B %-d, %Y"))}</p>
             </header>

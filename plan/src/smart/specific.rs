@@ -104,6 +104,12 @@ pub(super) fn problems(goal: &Goal) -> Vec<String> {
                 "the statement names no change, such as increase, reduce or will reach".to_owned(),
             );
         }
+        if let Some(placeholder) = first_placeholder(&goal.statement) {
+            problems.push(format!(
+                "the statement still has the placeholder {placeholder}; replace it with the \
+                 plan's own value"
+            ));
+        }
         if !words.iter().any(|word| names_who_or_where(word)) {
             problems.push(
                 "the statement names no group or setting, such as students in grades 3-5, staff \
@@ -117,6 +123,14 @@ pub(super) fn problems(goal: &Goal) -> Vec<String> {
         problems.push("no progress monitoring measure named".to_owned());
     }
     problems
+}
+
+/// Finds the first bracketed placeholder, such as `[baseline]`, that a
+/// template leaves for the team to fill in.
+fn first_placeholder(statement: &str) -> Option<&str> {
+    let start = statement.find('[')?;
+    let length = statement[start..].find(']')?;
+    Some(&statement[start..=start + length])
 }
 
 /// Splits a statement into lowercase words without surrounding punctuation.

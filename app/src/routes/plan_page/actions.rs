@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::{date_text, parse_date, use_plan};
 use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::components::focus::focus_new_entry;
 use crate::components::links::{set_link, LinkList};
 use crate::labels;
 use crate::workspace::use_workspace;
@@ -63,7 +64,7 @@ fn ActionGroup(kind: ActionKind, heading: &'static str, test_id: &'static str) -
                     <ActionRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid=format!("add-{test_id}")>{add_label}</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid=format!("add-{test_id}")>{add_label}</button>
         </section>
     }
 }

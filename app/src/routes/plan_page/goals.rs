@@ -9,6 +9,7 @@ use cairn_plan::smart::check_goal;
 
 use crate::components::entity_controls::EntityControls;
 use crate::components::fields::{SelectField, TextField, ValueField};
+use crate::components::focus::focus_new_entry;
 use crate::components::links::{set_link, LinkList};
 use crate::components::smart_marks::SmartMarks;
 use crate::labels;
@@ -41,7 +42,7 @@ pub fn Goals() -> impl IntoView {
                     <GoalRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-goal">"Add SMART goal"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-goal">"Add SMART goal"</button>
         </section>
     }
 }

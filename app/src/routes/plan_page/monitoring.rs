@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{date_text, number_text, parse_date, parse_number, today, use_plan};
+use crate::components::focus::focus_new_entry;
 use crate::components::links::{set_link, LinkList};
 use cairn_plan::totals::resource_totals;
 
@@ -70,7 +71,7 @@ pub fn Resources() -> impl IntoView {
                     <ResourceRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-resource">"Add resource"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-resource">"Add resource"</button>
             <h3>"Resource totals"</h3>
             {move || totals.get().map(|totals| view! { <ResourceTotalsView totals/> })}
         </section>
@@ -180,7 +181,7 @@ pub fn Milestones() -> impl IntoView {
                     <MilestoneRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-milestone">"Add milestone"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-milestone">"Add milestone"</button>
         </section>
     }
 }
@@ -364,7 +365,7 @@ pub fn CheckIns() -> impl IntoView {
                     <CheckInRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-check-in">"Add check-in"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-check-in">"Add check-in"</button>
         </section>
     }
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::monitoring::MeasurementRow;
 use super::{today, use_plan};
+use crate::components::focus::focus_new_entry;
 use crate::components::goal_status::GoalStatusBadge;
 use crate::components::progress_chart::ProgressChart;
 use crate::workspace::use_workspace;
@@ -104,7 +105,7 @@ fn GoalProgressPanel(goal_id: EntityId) -> impl IntoView {
                     <MeasurementRow id siblings=measurement_ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-measurement">"Add measurement"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-measurement">"Add measurement"</button>
         </section>
     }
 }

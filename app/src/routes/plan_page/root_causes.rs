@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::use_plan;
 use crate::components::entity_controls::EntityControls;
 use crate::components::fields::TextField;
+use crate::components::focus::focus_new_entry;
 use crate::workspace::use_workspace;
 
 #[component]
@@ -36,7 +37,7 @@ pub fn RootCauses() -> impl IntoView {
                     <RootCauseRow id siblings=ids/>
                 </For>
             </ol>
-            <button type="button" on:click=add data-testid="add-root-cause">"Add root cause"</button>
+            <button type="button" on:click=move |event| { focus_new_entry(&event); add(event) } data-testid="add-root-cause">"Add root cause"</button>
         </section>
     }
 }
