@@ -33,6 +33,7 @@ mod entity_tables;
 mod goal_statement;
 mod measurement_rows;
 mod plan_rows;
+mod records;
 mod repair;
 mod report;
 mod resources;
@@ -55,6 +56,7 @@ use entity_tables::{
 };
 use measurement_rows::read_measurement_row;
 use plan_rows::read_plan_row;
+use records::read_records;
 
 pub use report::{CellWarning, ImportReport, SkippedRow};
 pub(crate) use values::find_school_year;
@@ -125,49 +127,6 @@ pub fn import_csv(input: &[u8]) -> Result<Imported, ImportError> {
     Err(ImportError::NoPlanTable {
         expected: PlanColumn::EXPECTED,
     })
-}
-
-/// Splits the input into records. A record that cannot be read becomes a
-/// skipped row.
-fn read_records(input: &[u8], delimiter: u8) -> Vec<Result<Row, SkippedRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(input);
-
-    let mut records = Vec::new();
-    for result in reader.byte_records() {
-        match result {
-            Ok(record) => {
-                let line = record.position().map_or(0, |position| {
-                    usize::try_from(position.line()).unwrap_or(usize::MAX)
-                });
-                let cells: Result<Vec<String>, _> = record
-                    .iter()
-                    .map(|cell| std::str::from_utf8(cell).map(str::to_owned))
-                    .collect();
-                records.push(match cells {
-                    Ok(cells) => Ok(Row { line, cells }),
-                    Err(_) => Err(SkippedRow {
-                        line,
-                        reason: "the row is not valid UTF-8 text; save the file as CSV UTF-8"
-                            .to_owned(),
-                    }),
-                });
-            }
-            Err(error) => {
-                let Some(position) = error.position() else {
-                    break;
-                };
-                records.push(Err(SkippedRow {
-                    line: usize::try_from(position.line()).unwrap_or(usize::MAX),
-                    reason: format!("the row is not valid CSV: {error}"),
-                }));
-            }
-        }
-    }
-    records
 }
 
 /// Returns whether the first non-blank record is the format line that the

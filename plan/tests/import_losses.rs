@@ -1,0 +1,142 @@
+//! Rows that the importer must never lose without a word: every data row
+//! is imported or named in the report, with the line a text editor shows
+//! for it.
+
+use cairn_plan::{import_csv, ImportReport, Imported};
+
+const HEADER: &str = "Root Cause,SMART Goal,Action Step,Action Type,Status";
+
+fn import(text: &str) -> Imported {
+    import_csv(text.as_bytes()).unwrap()
+}
+
+fn report_of(text: &str) -> ImportReport {
+    import(text).report
+}
+
+fn skipped_lines(report: &ImportReport) -> Vec<usize> {
+    report.skipped.iter().map(|row| row.line).collect()
+}
+
+fn warning_lines(report: &ImportReport) -> Vec<usize> {
+    report.warnings.iter().map(|warning| warning.line).collect()
+}
+
+/// A sheet with a title and school line, a blank line, the plan header on
+/// line 5, a row with an unknown status on line 6 and a row with an
+/// unknown action type on line 7.
+const LINE_SHEET: &str = "Plan Title,Cedar Ridge Attendance 2026-27\n\
+School,Cedar Ridge Middle School\n\
+Currency,USD\n\
+\n\
+Root Cause,SMART Goal,Action Step,Action Type,Status\n\
+Families miss absence calls,Raise attendance to 95%,Send text reminders,Primary Action,Someday\n\
+Families miss absence calls,Raise attendance to 95%,Home visits,Tier 3,In Progress\n";
+
+#[test]
+fn lf_lines_match_editor() {
+    let report = report_of(LINE_SHEET);
+
+    assert_eq!(skipped_lines(&report), [7]);
+    assert_eq!(warning_lines(&report), [6]);
+}
+
+#[test]
+fn crlf_lines_match_editor() {
+    let report = report_of(&LINE_SHEET.replace('\n', "\r\n"));
+
+    assert_eq!(skipped_lines(&report), [7]);
+    assert_eq!(warning_lines(&report), [6]);
+}
+
+#[test]
+fn bom_lines_match_editor() {
+    let text = format!("\u{feff}{}", LINE_SHEET.replace('\n', "\r\n"));
+
+    let report = report_of(&text);
+
+    assert_eq!(skipped_lines(&report), [7]);
+}
+
+#[test]
+fn header_line_counts_blank_lines() {
+    let text = "Plan Title,Cedar Ridge Attendance 2026-27\n\n\n\n\
+Root Cause,SMART Goal,Action Step,Action Type,Status\n\
+Families miss absence calls,Raise attendance to 95%,Send text reminders\n";
+
+    let report = report_of(text);
+
+    assert_eq!(skipped_lines(&report), [6]);
+    assert!(
+        report.skipped[0].reason.contains("header on line 5"),
+        "{}",
+        report.skipped[0].reason
+    );
+}
+
+#[test]
+fn rows_after_multiline_cell_keep_their_lines() {
+    let text = "Root Cause,SMART Goal,Action Step,Action Type,Status\r\n\
+Families miss absence calls,Raise attendance to 95%,\"1) Call home\r\n2) Visit home\",Primary Action,Done\r\n\
+Families miss absence calls,Raise attendance to 95%,Home visits,Tier 3,In Progress\r\n";
+
+    let report = report_of(text);
+
+    assert_eq!(skipped_lines(&report), [4]);
+}
+
+/// A sheet whose line 4 opens a quote that is never closed.
+const OPEN_QUOTE_SHEET: &str = "Plan Title,Cedar Ridge Attendance 2026-27\n\
+Root Cause,SMART Goal,Action Step,Action Type,Status\n\
+Families miss absence calls,Raise attendance to 95%,Send text reminders,Primary Action,In Progress\n\
+Families miss absence calls,Raise attendance to 95%,\"Home visits,Primary Action,Done\n\
+Families miss absence calls,Raise attendance to 95%,Attendance awards,Primary Action,Done\n\
+Families miss absence calls,Raise attendance to 95%,Mentor check-ins,Primary Action,Done\n\
+\n\
+Progress Monitoring\n\
+Measure,Date,Value\n\
+Average daily attendance,2026-10-01,92%\n";
+
+#[test]
+fn open_quote_skips_its_row() {
+    let report = report_of(OPEN_QUOTE_SHEET);
+
+    assert_eq!(skipped_lines(&report), [4]);
+}
+
+#[test]
+fn open_quote_reason_names_quote() {
+    let report = report_of(OPEN_QUOTE_SHEET);
+
+    let reason = &report.skipped[0].reason;
+    assert!(reason.contains("`\"Home visits"), "{reason}");
+    assert!(reason.contains("never closed"), "{reason}");
+}
+
+#[test]
+fn rows_after_open_quote_are_read() {
+    let imported = import(OPEN_QUOTE_SHEET);
+    let plan = imported.document.snapshot();
+
+    assert_eq!(imported.report.rows_imported, 4);
+    assert_eq!(plan.actions.len(), 3);
+    assert_eq!(plan.measurements.len(), 1);
+}
+
+#[test]
+fn quote_over_many_lines_is_open() {
+    let mut text = String::from(HEADER);
+    text.push('\n');
+    text.push_str("Families miss absence calls,\"Raise attendance,Call home,Primary Action,Done\n");
+    for number in 1..=150 {
+        text.push_str(&format!(
+            "Families miss absence calls,Raise attendance to 95%,Call block {number},Primary Action,Done\n"
+        ));
+    }
+    text.push_str("Late buses,Cut tardies,Post \"bus\" times,Primary Action,Done\n");
+
+    let imported = import(&text);
+
+    assert_eq!(skipped_lines(&imported.report), [2]);
+    assert_eq!(imported.report.rows_imported, 151);
+}
