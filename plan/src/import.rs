@@ -269,7 +269,9 @@ fn read_data_row(builder: &mut PlanBuilder, section: &Section, row: &Row, exact:
 /// file written by the CSV export has headers only there. In other files,
 /// a plan or progress monitoring header may also appear without a title.
 /// A progress monitoring header then wins when it matches more cells than
-/// a plan header does.
+/// a plan header does. Inside a table, such a header must qualify by exact
+/// column names alone, so a data row whose cells contain column words
+/// (`Goal 1: attendance`, `Action 1: daily calls`) stays a data row.
 fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
     if let Section::AwaitingHeader(table) = section {
         if let Some(header) = read_titled_header(row, *table) {
@@ -277,6 +279,11 @@ fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
         }
     }
     if exact {
+        return None;
+    }
+
+    let in_table = !matches!(section, Section::Outside | Section::AwaitingHeader(_));
+    if in_table && !has_exact_header_names(row) {
         return None;
     }
 
@@ -295,6 +302,14 @@ fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
         return Some(Section::Plan(plan));
     }
     None
+}
+
+/// Returns whether the row is a plan or progress monitoring header by its
+/// exact column names, without matching the words of other cells.
+fn has_exact_header_names(row: &Row) -> bool {
+    let plan = Header::<PlanColumn>::match_exact_names(row.line, &row.cells);
+    let measurements = Header::<MeasurementColumn>::match_exact_names(row.line, &row.cells);
+    is_plan_header(&plan) || is_measurement_header(&measurements)
 }
 
 /// Reads a header row as the columns of `table`, or returns `None` when

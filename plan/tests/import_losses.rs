@@ -140,3 +140,80 @@ fn quote_over_many_lines_is_open() {
     assert_eq!(skipped_lines(&imported.report), [2]);
     assert_eq!(imported.report.rows_imported, 151);
 }
+
+/// Data rows whose cells contain column words: `Goal 1: attendance`,
+/// `Action 1: daily calls`, `Primary Action`, `Attendance lead`.
+const WORDY_ROWS: [&str; 3] = [
+    "Late family contact,Goal 1: attendance,Action 1: daily calls,Primary Action,Attendance lead",
+    "Late family contact,Goal 1: attendance,Action 2: home visits,Primary Action,Social worker",
+    "Late family contact,Goal 1: attendance,Action 3: attendance awards,Primary Action,Counselor",
+];
+
+fn wordy_sheet(rows: &[&str]) -> String {
+    let mut text = String::from("Plan Title,Cedar Ridge Attendance 2026-27\n");
+    text.push_str("Root Cause,SMART Goal,Action Step,Action Type,Lead\n");
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn wordy_data_rows_are_imported() {
+    let imported = import(&wordy_sheet(&WORDY_ROWS));
+    let plan = imported.document.snapshot();
+
+    assert_eq!(imported.report.rows_imported, 3);
+    assert_eq!(plan.actions.len(), 3);
+    assert_eq!(plan.actions[2].owner, "Counselor");
+}
+
+#[test]
+fn wordy_data_rows_add_no_warnings() {
+    let report = report_of(&wordy_sheet(&WORDY_ROWS));
+
+    assert!(report.is_clean(), "{report}");
+}
+
+#[test]
+fn many_wordy_rows_are_imported() {
+    let rows: Vec<String> = (1..=500)
+        .map(|number| {
+            format!(
+                "Late family contact,Goal {number}: attendance,Action {number}: daily calls,\
+                 Primary Action,Attendance lead"
+            )
+        })
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+
+    let report = report_of(&wordy_sheet(&rows));
+
+    assert_eq!(report.rows_imported, 500);
+}
+
+#[test]
+fn exact_header_in_table_starts_table() {
+    let mut text = wordy_sheet(&WORDY_ROWS[..1]);
+    text.push_str("Measure,Date,Value\n");
+    text.push_str("Average daily attendance,2026-10-01,92%\n");
+
+    let plan = import(&text).document.snapshot();
+
+    assert_eq!(plan.measurements.len(), 1);
+}
+
+#[test]
+fn reworded_header_after_title_starts_table() {
+    let mut text = wordy_sheet(&WORDY_ROWS[..1]);
+    text.push_str("\nAction Plan\n");
+    text.push_str("Root Causes Identified,Goal,Action,Action Type,Lead\n");
+    text.push_str(
+        "Chronic late arrival,Cut tardies by half,Breakfast in class,Primary Action,Principal\n",
+    );
+
+    let plan = import(&text).document.snapshot();
+
+    assert_eq!(plan.root_causes.len(), 2);
+}
