@@ -60,6 +60,7 @@ use records::read_records;
 
 pub use report::{CellWarning, ImportReport, SkippedRow};
 pub(crate) use values::find_school_year;
+pub use values::parse_amount;
 
 /// The delimiters tried, in order. The first one under which the file has
 /// a plan table is used.

@@ -3,6 +3,7 @@
 //! for it.
 
 use cairn_plan::{import_csv, ImportReport, Imported};
+use rust_decimal::Decimal;
 
 const HEADER: &str = "Root Cause,SMART Goal,Action Step,Action Type,Status";
 
@@ -216,4 +217,48 @@ fn reworded_header_after_title_starts_table() {
     let plan = import(&text).document.snapshot();
 
     assert_eq!(plan.root_causes.len(), 2);
+}
+
+/// A sheet with one action whose Budget cell is `budget`.
+fn budget_sheet(budget: &str) -> String {
+    format!(
+        "Plan Title,Cedar Ridge Attendance 2026-27\n\
+Root Cause,SMART Goal,Action Step,Action Type,Resources Needed,Budget ($)\n\
+Families miss absence calls,Raise attendance to 95%,Send text reminders,Primary Action,\
+Texting service,\"{budget}\"\n"
+    )
+}
+
+#[test]
+fn decimal_comma_budget_is_not_amount() {
+    for budget in ["0,50", "1,5", "1.250,00", "12,34,56", "$1,25"] {
+        let imported = import(&budget_sheet(budget));
+        let plan = imported.document.snapshot();
+
+        assert_eq!(plan.resources[0].amount, None, "{budget}");
+        assert!(
+            imported.report.warnings[0]
+                .message
+                .contains(&format!("`{budget}` is not an amount")),
+            "{budget}: {}",
+            imported.report
+        );
+    }
+}
+
+#[test]
+fn thousands_separated_budget_is_read() {
+    for (budget, cents) in [
+        ("1,250", 125_000),
+        ("$1,250.00", 125_000),
+        ("12,500,000", 1_250_000_000),
+    ] {
+        let plan = import(&budget_sheet(budget)).document.snapshot();
+
+        assert_eq!(
+            plan.resources[0].amount,
+            Some(Decimal::new(cents, 2)),
+            "{budget}"
+        );
+    }
 }
