@@ -262,3 +262,187 @@ fn thousands_separated_budget_is_read() {
         );
     }
 }
+
+/// A file written by the CSV export whose later rows repeat Root Cause # 1,
+/// Goal # 1 and Action # 1 with other text.
+const EXPORT_WITH_REPEATED_NUMBERS: &str = "Format,Cairn CSV 1\n\
+Title,Cedar Ridge Attendance 2026-27\n\
+\n\
+Action Plan\n\
+Root Cause #,Root Cause,Goal #,SMART Goal,Action #,Action Step,Action Type\n\
+1,Families miss absence calls,1,Raise attendance to 95%,1,Send text reminders,Primary Action\n\
+1,Families miss morning calls,,,,,\n\
+,,1,Raise attendance to 96%,,,\n\
+,,,,1,Send emails,Primary Action\n";
+
+fn export_warning_columns() -> Vec<(usize, String)> {
+    report_of(EXPORT_WITH_REPEATED_NUMBERS)
+        .warnings
+        .into_iter()
+        .map(|warning| (warning.line, warning.column))
+        .collect()
+}
+
+#[test]
+fn export_root_cause_number_conflict_warns() {
+    assert!(export_warning_columns().contains(&(7, "Root Cause".to_owned())));
+}
+
+#[test]
+fn export_goal_number_conflict_warns() {
+    assert!(export_warning_columns().contains(&(8, "SMART Goal".to_owned())));
+}
+
+#[test]
+fn export_action_number_conflict_warns() {
+    assert!(export_warning_columns().contains(&(9, "Action Step".to_owned())));
+}
+
+#[test]
+fn export_conflict_keeps_first_text() {
+    let plan = import(EXPORT_WITH_REPEATED_NUMBERS).document.snapshot();
+
+    assert_eq!(plan.root_causes.len(), 1);
+    assert_eq!(plan.root_causes[0].statement, "Families miss absence calls");
+    assert_eq!(plan.actions[0].title, "Send text reminders");
+}
+
+#[test]
+fn export_conflict_names_both_texts() {
+    let report = report_of(EXPORT_WITH_REPEATED_NUMBERS);
+
+    let message = &report.warnings[0].message;
+    assert!(
+        message.contains("`Families miss morning calls`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`Families miss absence calls`"),
+        "{message}"
+    );
+}
+
+/// One line of a test sheet: a line that sets up the layout (a key, a
+/// title, a header or a blank line) or a data row.
+enum Line {
+    Layout(&'static str),
+    Data(&'static str),
+}
+
+/// Joins the lines into a sheet and counts its data rows.
+fn sheet_of(lines: &[Line]) -> (String, usize) {
+    let mut text = String::new();
+    let mut data_rows = 0;
+    for line in lines {
+        let line = match line {
+            Line::Layout(line) => line,
+            Line::Data(line) => {
+                data_rows += 1;
+                line
+            }
+        };
+        text.push_str(line);
+        text.push('\n');
+    }
+    (text, data_rows)
+}
+
+fn accounting_sheets() -> Vec<(&'static str, Vec<Line>)> {
+    use Line::{Data, Layout};
+
+    const PLAN_HEADER: &str = "Root Cause,Root Cause Evidence,SMART Goal,Action Step,Lead,\
+Action Type,Status,Resources Needed,Budget ($)";
+
+    vec![
+        (
+            "evidence only",
+            vec![
+                Layout("Plan Title,Cedar Ridge Attendance 2026-27"),
+                Layout(PLAN_HEADER),
+                Data("Families miss absence calls,Call logs,Raise attendance to 95%,Send texts,Office manager,Primary Action,Done,,"),
+                Data(",Absence call logs from September,,,,,,,"),
+            ],
+        ),
+        (
+            "wordy rows",
+            vec![
+                Layout("Plan Title,Cedar Ridge Attendance 2026-27"),
+                Layout(PLAN_HEADER),
+                Data("Late family contact,,Goal 1: attendance,Action 1: daily calls,Attendance lead,Primary Action,In Progress,,"),
+                Data("Late family contact,,Goal 1: attendance,Action 2: home visits,Social worker,Primary Action,Not Started,,"),
+            ],
+        ),
+        (
+            "open quote",
+            vec![
+                Layout("Plan Title,Cedar Ridge Attendance 2026-27"),
+                Layout(PLAN_HEADER),
+                Data("Late buses,,Cut tardies,\"Post bus times,Principal,Primary Action,Done,,"),
+                Data("Late buses,,Cut tardies,Breakfast in class,Principal,Primary Action,Done,,"),
+                Layout(""),
+                Layout("Progress Monitoring"),
+                Layout("Measure,Date,Value"),
+                Data("Tardies per week,2026-10-01,41"),
+                Data("Tardies per week,not a date,38"),
+            ],
+        ),
+        (
+            "shapes and values",
+            vec![
+                Layout("School,Cedar Ridge Middle School"),
+                Layout(""),
+                Layout(""),
+                Layout(PLAN_HEADER),
+                Data("Late buses,,Cut tardies,Post bus times,Principal,Tier 3,Done,,"),
+                Data("Late buses,,Cut tardies"),
+                Data("Late buses,,Cut tardies,\"1) Post times\n2) Text families\",Principal,Primary Action,Done,Printing,\"0,50\""),
+                Data("Late buses,,Cut tardies,Bus captains,Principal,Primary Action,Done,Stipends,\"1,250\""),
+                Data(",,,,,,,,Lanyards"),
+            ],
+        ),
+        (
+            "export with repeated numbers",
+            vec![
+                Layout("Format,Cairn CSV 1"),
+                Layout("Title,Cedar Ridge Attendance 2026-27"),
+                Layout(""),
+                Layout("Action Plan"),
+                Layout("Root Cause #,Root Cause,Goal #,SMART Goal,Action #,Action Step,Action Type"),
+                Data("1,Families miss absence calls,1,Raise attendance to 95%,1,Send text reminders,Primary Action"),
+                Data("1,Families miss morning calls,,,,,"),
+                Data(",,,,1,Send emails,Primary Action"),
+                Data("1,too,short"),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn every_data_row_is_counted() {
+    for (name, lines) in accounting_sheets() {
+        let (text, data_rows) = sheet_of(&lines);
+
+        let report = report_of(&text);
+
+        assert_eq!(
+            report.rows_imported + report.rows_skipped,
+            data_rows,
+            "{name}: {report}"
+        );
+    }
+}
+
+#[test]
+fn every_data_row_is_counted_with_crlf() {
+    for (name, lines) in accounting_sheets() {
+        let (text, data_rows) = sheet_of(&lines);
+
+        let report = report_of(&text.replace('\n', "\r\n"));
+
+        assert_eq!(
+            report.rows_imported + report.rows_skipped,
+            data_rows,
+            "{name}: {report}"
+        );
+    }
+}
