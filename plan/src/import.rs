@@ -33,6 +33,7 @@ mod entity_tables;
 mod goal_statement;
 mod measurement_rows;
 mod plan_rows;
+mod records;
 mod repair;
 mod report;
 mod resources;
@@ -55,9 +56,11 @@ use entity_tables::{
 };
 use measurement_rows::read_measurement_row;
 use plan_rows::read_plan_row;
+use records::read_records;
 
 pub use report::{CellWarning, ImportReport, SkippedRow};
 pub(crate) use values::find_school_year;
+pub use values::parse_amount;
 
 /// The delimiters tried, in order. The first one under which the file has
 /// a plan table is used.
@@ -125,49 +128,6 @@ pub fn import_csv(input: &[u8]) -> Result<Imported, ImportError> {
     Err(ImportError::NoPlanTable {
         expected: PlanColumn::EXPECTED,
     })
-}
-
-/// Splits the input into records. A record that cannot be read becomes a
-/// skipped row.
-fn read_records(input: &[u8], delimiter: u8) -> Vec<Result<Row, SkippedRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(input);
-
-    let mut records = Vec::new();
-    for result in reader.byte_records() {
-        match result {
-            Ok(record) => {
-                let line = record.position().map_or(0, |position| {
-                    usize::try_from(position.line()).unwrap_or(usize::MAX)
-                });
-                let cells: Result<Vec<String>, _> = record
-                    .iter()
-                    .map(|cell| std::str::from_utf8(cell).map(str::to_owned))
-                    .collect();
-                records.push(match cells {
-                    Ok(cells) => Ok(Row { line, cells }),
-                    Err(_) => Err(SkippedRow {
-                        line,
-                        reason: "the row is not valid UTF-8 text; save the file as CSV UTF-8"
-                            .to_owned(),
-                    }),
-                });
-            }
-            Err(error) => {
-                let Some(position) = error.position() else {
-                    break;
-                };
-                records.push(Err(SkippedRow {
-                    line: usize::try_from(position.line()).unwrap_or(usize::MAX),
-                    reason: format!("the row is not valid CSV: {error}"),
-                }));
-            }
-        }
-    }
-    records
 }
 
 /// Returns whether the first non-blank record is the format line that the
@@ -310,7 +270,9 @@ fn read_data_row(builder: &mut PlanBuilder, section: &Section, row: &Row, exact:
 /// file written by the CSV export has headers only there. In other files,
 /// a plan or progress monitoring header may also appear without a title.
 /// A progress monitoring header then wins when it matches more cells than
-/// a plan header does.
+/// a plan header does. Inside a table, such a header must qualify by exact
+/// column names alone, so a data row whose cells contain column words
+/// (`Goal 1: attendance`, `Action 1: daily calls`) stays a data row.
 fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
     if let Section::AwaitingHeader(table) = section {
         if let Some(header) = read_titled_header(row, *table) {
@@ -318,6 +280,11 @@ fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
         }
     }
     if exact {
+        return None;
+    }
+
+    let in_table = !matches!(section, Section::Outside | Section::AwaitingHeader(_));
+    if in_table && !has_exact_header_names(row) {
         return None;
     }
 
@@ -336,6 +303,14 @@ fn read_header(row: &Row, section: &Section, exact: bool) -> Option<Section> {
         return Some(Section::Plan(plan));
     }
     None
+}
+
+/// Returns whether the row is a plan or progress monitoring header by its
+/// exact column names, without matching the words of other cells.
+fn has_exact_header_names(row: &Row) -> bool {
+    let plan = Header::<PlanColumn>::match_exact_names(row.line, &row.cells);
+    let measurements = Header::<MeasurementColumn>::match_exact_names(row.line, &row.cells);
+    is_plan_header(&plan) || is_measurement_header(&measurements)
 }
 
 /// Reads a header row as the columns of `table`, or returns `None` when

@@ -285,6 +285,16 @@ impl PlanBuilder {
 
         if let Some(index) = existing {
             let root_cause = &mut self.plan.root_causes[index];
+            if let Some(warning) = number_text_conflict(
+                self.exact,
+                line,
+                "Root Cause",
+                &cells.number,
+                &root_cause.statement,
+                &cells.statement,
+            ) {
+                warnings.push(warning);
+            }
             if root_cause.evidence.is_empty() {
                 root_cause.evidence = cells.evidence;
             }
@@ -326,6 +336,16 @@ impl PlanBuilder {
         };
 
         if let Some(index) = existing {
+            if let Some(warning) = number_text_conflict(
+                self.exact,
+                line,
+                "Action Step",
+                &cells.number,
+                &self.plan.actions[index].title,
+                &cells.title,
+            ) {
+                warnings.push(warning);
+            }
             if let Some(goal_id) = goal_id {
                 add_link(&mut self.plan.actions[index].goal_ids, goal_id.clone());
             }
@@ -440,4 +460,28 @@ fn add_link(links: &mut Vec<EntityId>, id: EntityId) {
     if !links.contains(&id) {
         links.push(id);
     }
+}
+
+/// Returns a warning when a row of a file written by the CSV export
+/// repeats an entity's number with other text. Such a row refers to the
+/// entity by its number, so its text is not imported.
+pub(super) fn number_text_conflict(
+    exact: bool,
+    line: usize,
+    column: &str,
+    number: &str,
+    kept: &str,
+    given: &str,
+) -> Option<CellWarning> {
+    if !exact || given.is_empty() || given == kept {
+        return None;
+    }
+
+    Some(CellWarning {
+        line,
+        column: column.to_owned(),
+        message: format!(
+            "`{given}` differs from `{kept}`, the text an earlier row gave number `{number}`;              the earlier text was kept. Give the row another number to import it as a new entry"
+        ),
+    })
 }

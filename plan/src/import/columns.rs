@@ -10,6 +10,9 @@
 //! match and they are more than half of its non-empty cells. The second
 //! condition keeps a data row whose short cells contain column words
 //! ("Grade-Level Leads", "Primary Action") from being taken for a header.
+//! Inside a table, a row without a title row above it must name its
+//! columns exactly (see [`Header::match_exact_names`]), because data cells
+//! such as `Goal 1: attendance` contain column words too.
 
 use std::collections::HashSet;
 
@@ -69,8 +72,19 @@ pub(crate) struct Header<C: ColumnSet> {
 }
 
 impl<C: ColumnSet> Header<C> {
-    /// Matches the cells of a row against the fields of `C`.
+    /// Matches the cells of a row against the fields of `C`, by exact
+    /// names first and then by the words of the remaining cells.
     pub(crate) fn match_row(line: usize, cells: &[String]) -> Self {
+        Self::match_cells(line, cells, true)
+    }
+
+    /// Matches the cells of a row against the exact header names of `C`
+    /// only, such as `Action Step` but not `Action 1: daily calls`.
+    pub(crate) fn match_exact_names(line: usize, cells: &[String]) -> Self {
+        Self::match_cells(line, cells, false)
+    }
+
+    fn match_cells(line: usize, cells: &[String], by_words: bool) -> Self {
         let normalized: Vec<String> = cells.iter().map(|cell| normalize_header(cell)).collect();
         let mut assigned: Vec<(C, usize)> = Vec::new();
         let mut used = vec![false; cells.len()];
@@ -85,7 +99,8 @@ impl<C: ColumnSet> Header<C> {
             }
         }
 
-        for (index, name) in normalized.iter().enumerate() {
+        let remaining = normalized.iter().enumerate().filter(|_| by_words);
+        for (index, name) in remaining {
             let words = word_set(name);
             if used[index] || words.is_empty() || words.len() > MAX_FUZZY_WORDS {
                 continue;

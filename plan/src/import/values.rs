@@ -145,15 +145,79 @@ pub(crate) fn parse_number(text: &str) -> Option<Number> {
     value.is_finite().then_some(Number { value, percent })
 }
 
-/// Reads a money amount such as `1440`, `$1,440.00` or `350 USD`.
-pub(crate) fn parse_amount(text: &str) -> Option<Decimal> {
+/// Reads a money amount such as `1440`, `$1,440.00`, `12,500,000` or
+/// `350 USD`, with an optional leading `-`.
+///
+/// The point is the decimal separator. A comma is read only as a thousands
+/// separator between groups of exactly three digits, so `0,50`, `1,5`,
+/// `$1,25`, `12,34,56` and `1.250,00` are not amounts and return `None`
+/// rather than a value a hundred or a thousand times off.
+///
+/// ```
+/// use cairn_plan::import::parse_amount;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(parse_amount("$1,250.00"), Some(Decimal::new(125000, 2)));
+/// assert_eq!(parse_amount("1,5"), None);
+/// ```
+pub fn parse_amount(text: &str) -> Option<Decimal> {
     let text = text.trim();
     let text = text.strip_suffix("USD").unwrap_or(text).trim();
     let text = text.strip_prefix('$').unwrap_or(text).trim();
-    if text.is_empty() {
+
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+
+    let whole_digits = digits_without_thousands_separators(whole)?;
+    let fraction_digits = match fraction {
+        Some(fraction) if is_digits(fraction) => fraction,
+        Some(_) => return None,
+        None => "",
+    };
+    if whole_digits.is_empty() && fraction_digits.is_empty() {
         return None;
     }
-    text.replace(',', "").parse().ok()
+
+    let number = if fraction_digits.is_empty() {
+        format!("{sign}{whole_digits}")
+    } else {
+        format!("{sign}{whole_digits}.{fraction_digits}")
+    };
+    number.parse().ok()
+}
+
+/// Returns the digits of a whole number written as `1250` or `1,250`, or
+/// `None` when a comma does not separate groups of exactly three digits.
+fn digits_without_thousands_separators(whole: &str) -> Option<String> {
+    if !whole.contains(',') {
+        let plain = whole.is_empty() || is_digits(whole);
+        return plain.then(|| whole.to_owned());
+    }
+
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    if !is_digits(first) || first.len() > 3 {
+        return None;
+    }
+
+    let mut digits = first.to_owned();
+    for group in groups {
+        if group.len() != 3 || !is_digits(group) {
+            return None;
+        }
+        digits.push_str(group);
+    }
+    Some(digits)
+}
+
+fn is_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// Lowercases text and keeps only letters and digits, with single spaces
@@ -414,6 +478,45 @@ mod tests {
     #[test]
     fn non_numeric_amount_is_rejected() {
         assert_eq!(parse_amount("abc"), None);
+    }
+
+    #[test]
+    fn thousands_groups_of_three_are_read() {
+        assert_eq!(parse_amount("1,250"), Some(Decimal::new(1250, 0)));
+        assert_eq!(
+            parse_amount("12,500,000"),
+            Some(Decimal::new(12_500_000, 0))
+        );
+        assert_eq!(parse_amount("2,500.00 USD"), Some(Decimal::new(250000, 2)));
+    }
+
+    #[test]
+    fn decimal_commas_are_rejected() {
+        for text in ["0,50", "1,5", "1.250,00", "$1,25", "1 250,00"] {
+            assert_eq!(parse_amount(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn uneven_thousands_groups_are_rejected() {
+        for text in ["12,34,56", "1,0000", "1250,000", ",250", "1,"] {
+            assert_eq!(parse_amount(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn malformed_decimals_are_rejected() {
+        for text in ["1,000.5.5", "1.234.567", ".", "-", "1.", "(500)", "USD 300"] {
+            assert_eq!(parse_amount(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_and_signed_amounts_are_read() {
+        assert_eq!(parse_amount("1440"), Some(Decimal::new(1440, 0)));
+        assert_eq!(parse_amount(".50"), Some(Decimal::new(50, 2)));
+        assert_eq!(parse_amount("-350"), Some(Decimal::new(-350, 0)));
+        assert_eq!(parse_amount("350 USD"), Some(Decimal::new(350, 0)));
     }
 
     #[test]

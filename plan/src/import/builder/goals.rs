@@ -4,7 +4,7 @@ use std::fmt::Display;
 
 use chrono::NaiveDate;
 
-use crate::import::builder::PlanBuilder;
+use crate::import::builder::{number_text_conflict, PlanBuilder};
 use crate::import::goal_statement::{read_statement, StatementFacts};
 use crate::import::plan_rows::GoalCells;
 use crate::import::report::CellWarning;
@@ -40,6 +40,16 @@ impl PlanBuilder {
 
         match existing {
             Some(index) => {
+                if let Some(warning) = number_text_conflict(
+                    self.exact,
+                    line,
+                    "SMART Goal",
+                    &cells.number,
+                    &self.plan.goals[index].statement,
+                    &cells.statement,
+                ) {
+                    warnings.push(warning);
+                }
                 self.merge_goal(index, cells, line, warnings);
                 Some(index)
             }
