@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::{date_text, number_text, parse_date, parse_number, today, use_plan};
 use crate::components::focus::focus_new_entry;
 use crate::components::links::{set_link, LinkList};
+use cairn_plan::import::parse_amount;
 use cairn_plan::totals::resource_totals;
 
 use crate::components::entity_controls::EntityControls;
@@ -30,16 +31,6 @@ fn action_choices(plan: &Memo<Option<Plan>>) -> Vec<(EntityId, String)> {
             })
             .collect()
     })
-}
-
-/// Parses an amount of money such as `1,250.00` or `$1250`, or a number of
-/// hours; an empty input clears it.
-fn parse_amount(text: &str) -> Option<Decimal> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, '$' | ',' | ' '))
-        .collect();
-    cleaned.parse().ok()
 }
 
 #[component]
@@ -124,6 +115,32 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
         })
     });
 
+    // An amount or a number of hours that does not read as one is not
+    // saved, and the notice says why, so nothing is cleared by a typo.
+    let write_decimal = move |apply: fn(&mut Resource, Option<Decimal>), what: &'static str| {
+        Callback::new(move |value: String| {
+            let text = value.trim();
+            let parsed = if text.is_empty() {
+                None
+            } else {
+                match parse_amount(text) {
+                    Some(number) => Some(number),
+                    None => {
+                        workspace.report(format!(
+                            "“{text}” is not {what}. Write it like 1,250.00, with a comma only between thousands. The saved value is unchanged."
+                        ));
+                        return;
+                    }
+                }
+            };
+            let Some(mut resource) = resource.get_untracked() else {
+                return;
+            };
+            apply(&mut resource, parsed);
+            workspace.edit(context.id, |doc| doc.update_resource(&resource));
+        })
+    };
+
     view! {
         <li class="entity" data-testid="resource">
             <div class="field-grid">
@@ -137,10 +154,10 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
                 <TextField label="Description" value=field(|resource| resource.description.clone()) on_input=write(|resource, value| resource.description = value) test_id="resource-description"/>
                 {move || {
                     let label = format!("Amount ({})", currency.get());
-                    view! { <ValueField label kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.amount = parse_amount(&value)) test_id="resource-amount"/> }
+                    view! { <ValueField label kind="text" value=field(|resource| resource.amount.map(|amount| amount.to_string()).unwrap_or_default()) on_change=write_decimal(|resource, amount| resource.amount = amount, "an amount") test_id="resource-amount"/> }
                 }}
                 <TextField label="Funding source" value=field(|resource| resource.funding_source.clone()) on_input=write(|resource, value| resource.funding_source = value) test_id="resource-funding-source"/>
-                <ValueField label="Staff hours" kind="text" value=field(|resource| resource.hours.map(|hours| hours.to_string()).unwrap_or_default()) on_change=write(|resource, value| resource.hours = parse_amount(&value)) test_id="resource-hours"/>
+                <ValueField label="Staff hours" kind="text" value=field(|resource| resource.hours.map(|hours| hours.to_string()).unwrap_or_default()) on_change=write_decimal(|resource, hours| resource.hours = hours, "a number of hours") test_id="resource-hours"/>
             </div>
             <LinkList
                 legend="Actions this resource supports"
