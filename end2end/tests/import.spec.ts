@@ -59,3 +59,9 @@ test('unknown plan id says not found', async ({ page }) => {
 
   await expect(page.getByTestId('plan-loading')).toHaveText(/^No plan with this address was found/);
 });
+
+test('print view of an unknown plan id says not found', async ({ page }) => {
+  await page.goto(`${server.url}/plans/00000000-0000-4000-8000-000000000000/print`);
+
+  await expect(page.getByTestId('plan-loading')).toHaveText(/^No plan with this address was found/);
+});

@@ -29,6 +29,9 @@ fn item_flags(item: &TimelineItem) -> Vec<&'static str> {
     if item.ends_after_year {
         flags.push("Ends after this year");
     }
+    if matches!((item.start, item.end), (Some(start), Some(end)) if end < start) {
+        flags.push("Due before it starts");
+    }
     flags
 }
 
@@ -109,5 +112,43 @@ pub fn TimelineTable(timeline: Timeline) -> impl IntoView {
             </table>
         </div>
         {undated}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cairn_plan::EntityId;
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn action(start: (i32, u32, u32), end: (i32, u32, u32)) -> TimelineItem {
+        TimelineItem {
+            kind: TimelineItemKind::Action,
+            id: EntityId::random(),
+            title: "Teach cafeteria expectations".to_owned(),
+            start: NaiveDate::from_ymd_opt(start.0, start.1, start.2),
+            end: NaiveDate::from_ymd_opt(end.0, end.1, end.2),
+            first_month: 2,
+            last_month: 4,
+            starts_before_year: false,
+            ends_after_year: false,
+            done: false,
+            overdue: false,
+        }
+    }
+
+    #[test]
+    fn due_date_before_start_is_flagged() {
+        let item = action((2026, 11, 30), (2026, 9, 1));
+
+        assert_eq!(item_flags(&item), vec!["Due before it starts"]);
+    }
+
+    #[test]
+    fn dates_in_order_have_no_flag() {
+        let item = action((2026, 9, 1), (2026, 11, 30));
+
+        assert!(item_flags(&item).is_empty());
     }
 }

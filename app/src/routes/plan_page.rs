@@ -25,7 +25,7 @@ use crate::workspace::{use_workspace, ConnectionState};
 /// How long an online plan page waits for a plan's first sync before it
 /// reports the plan as not found, in milliseconds.
 #[cfg(feature = "hydrate")]
-const NOT_FOUND_AFTER_MS: u32 = 5_000;
+pub(crate) const NOT_FOUND_AFTER_MS: u32 = 5_000;
 
 /// The plan being shown, shared by the sections of the page.
 #[derive(Clone, Copy)]

@@ -47,6 +47,28 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
     on_cleanup(move || workspace.close_plan(id));
     let plan = Memo::new(move |_| workspace.plan(id));
 
+    // As on the plan page, a plan still empty after this wait while online
+    // is on neither this device nor the server.
+    let waited_long = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        gloo_timers::callback::Timeout::new(
+            crate::routes::plan_page::NOT_FOUND_AFTER_MS,
+            move || {
+                let _ = waited_long.try_set(true);
+            },
+        )
+        .forget();
+    });
+    let waiting_message = move || {
+        if waited_long.get() && workspace.connection() == crate::workspace::ConnectionState::Online
+        {
+            "No plan with this address was found on the server or on this device. Check the address."
+        } else {
+            "Loading the plan…"
+        }
+    };
+
     view! {
         <nav class="print-tools" aria-label="Print view tools">
             <a class="button" href=format!("/plans/{id}")>"Back to the plan"</a>
@@ -54,7 +76,7 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
         </nav>
         {move || match plan.get() {
             Some(plan) => view! { <PrintedPlan plan/> }.into_any(),
-            None => view! { <p class="notice" data-testid="plan-loading">"Loading the plan…"</p> }.into_any(),
+            None => view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }.into_any(),
         }}
     }
 }

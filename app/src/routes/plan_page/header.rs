@@ -45,13 +45,7 @@ pub fn PlanHeader() -> impl IntoView {
                 <TextField label="School" value=text(|plan| plan.school.clone()) on_input=write(PlanDocument::set_school) test_id="plan-school"/>
                 <TextField label="School year" value=text(|plan| plan.school_year.clone()) on_input=write(PlanDocument::set_school_year) test_id="plan-school-year"/>
                 <TextField label="Focus area" value=text(|plan| plan.focus_area.clone()) on_input=write(PlanDocument::set_focus_area) test_id="plan-focus-area"/>
-                <SelectField
-                    label="Currency"
-                    options=labels::CURRENCIES.to_vec()
-                    value=text(|plan| plan.currency.clone())
-                    on_change=write(PlanDocument::set_currency)
-                    test_id="plan-currency"
-                />
+                <CurrencyField/>
                 <SelectField
                     label="Status"
                     options=labels::PLAN_STATUSES.to_vec()
@@ -66,5 +60,55 @@ pub fn PlanHeader() -> impl IntoView {
                 (!schools.is_empty()).then(|| view! { <p class="schools">"Schools: " {schools}</p> })
             }}
         </section>
+    }
+}
+
+/// The plan's currency: the common choices, plus the plan's own code when
+/// an import or another version stored one outside them, so it is shown
+/// rather than a blank choice.
+#[component]
+fn CurrencyField() -> impl IntoView {
+    let workspace = use_workspace();
+    let context = use_plan();
+    let current = Memo::new(move |_| {
+        context.plan.with(|plan| {
+            plan.as_ref()
+                .map(|plan| plan.currency.clone())
+                .unwrap_or_default()
+        })
+    });
+
+    let options = move || {
+        let current = current.get();
+        let mut options: Vec<(String, String)> = labels::CURRENCIES
+            .iter()
+            .map(|(code, label)| ((*code).to_owned(), (*label).to_owned()))
+            .collect();
+        if !current.is_empty() && !options.iter().any(|(code, _)| *code == current) {
+            options.push((current.clone(), current.clone()));
+        }
+        options
+            .into_iter()
+            .map(|(code, label)| {
+                let selected = code == current;
+                view! { <option value=code selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <label class="field">
+            <span class="field-label">"Currency"</span>
+            <select
+                data-testid="plan-currency"
+                prop:value=move || current.get()
+                on:change=move |event| {
+                    let code = event_target_value(&event);
+                    workspace.edit(context.id, |doc| doc.set_currency(&code));
+                }
+            >
+                {options}
+            </select>
+        </label>
     }
 }
