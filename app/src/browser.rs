@@ -290,8 +290,8 @@ impl BrowserHandle {
         }
     }
 
-    /// Stores a plan after a local change, sends the change, and tells the
-    /// views.
+    /// Stores a plan after a local change, sends the change, and bumps the
+    /// revision so views read the plan again.
     fn commit_local_change(&self, id: DocumentId) {
         self.persist(id);
 

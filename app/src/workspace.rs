@@ -182,8 +182,8 @@ impl Workspace {
         let _ = id;
     }
 
-    /// Whether this tab has an edit of the plan to undo and one to redo,
-    /// tracked.
+    /// Returns whether this tab has an edit of the plan to undo and one to
+    /// redo, tracked.
     pub fn history_state(&self, id: DocumentId) -> (bool, bool) {
         self.revision.track();
         #[cfg(feature = "hydrate")]

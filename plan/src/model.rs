@@ -311,7 +311,7 @@ pub struct CheckIn {
     pub id: EntityId,
     pub date: Option<NaiveDate>,
     pub kind: CheckInKind,
-    /// Who took part, by role (such as "Principal; Counselor; Grade 3
+    /// The people who took part, by role (such as "Principal; Counselor; Grade 3
     /// lead"), never by name.
     #[serde(default)]
     pub attendees: String,

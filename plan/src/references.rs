@@ -8,7 +8,7 @@ use crate::document::Collection;
 use crate::ids::EntityId;
 use crate::model::{CheckInKind, Plan};
 
-/// What removing the referenced entity does to the one that refers to it.
+/// The effect of removing an entity on one that refers to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RemovalEffect {
     /// The link is dropped; the entity stays.

@@ -105,7 +105,8 @@ fn format_value(value: f64) -> String {
     }
 }
 
-/// The chart's text alternative: what a sighted reader takes from it.
+/// Describes in words what a sighted reader takes from the chart, for its
+/// text alternative.
 fn description(measure: &str, unit: &str, progress: &GoalProgress) -> String {
     let measure = if measure.trim().is_empty() {
         "the goal's measure"
@@ -142,7 +143,7 @@ fn description(measure: &str, unit: &str, progress: &GoalProgress) -> String {
     parts.join("; ") + "."
 }
 
-/// One goal's chart.
+/// Draws one goal's chart.
 #[component]
 pub fn ProgressChart(
     /// The name of the goal's measure.

@@ -14,7 +14,8 @@ fn kind_label(kind: TimelineItemKind) -> &'static str {
     }
 }
 
-/// The words next to an item's title: done, overdue, or outside the year.
+/// Lists the flags shown next to an item's title: done, overdue, outside
+/// the year, or due before it starts.
 fn item_flags(item: &TimelineItem) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if item.done {

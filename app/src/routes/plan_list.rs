@@ -81,7 +81,7 @@ pub fn PlanListPage() -> impl IntoView {
     let template_key = RwSignal::new(BLANK_TEMPLATE.to_owned());
 
     // The school years to choose from depend on today's date, which only the
-    // browser knows, so they fill in after hydration: this school year and
+    // browser has, so they fill in after hydration: this school year and
     // the next, for teams that plan ahead in spring.
     let school_years = RwSignal::new(Vec::<String>::new());
     let school_year_choice = RwSignal::new(None::<String>);
@@ -210,8 +210,8 @@ fn PlanRow(item: PlanListItem, on_device: bool) -> impl IntoView {
     }
 }
 
-/// What the server read from an imported file, when it could not read all
-/// of it.
+/// The import report of `POST /api/plans/import`: rows imported and
+/// skipped, and cells that could not be read.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ImportReportBody {
     pub rows_imported: usize,
@@ -296,7 +296,8 @@ fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// The rows and cells an import could not read, with a link to the plan.
+/// Lists the rows and cells an import could not read, with a link to the
+/// plan.
 #[component]
 fn ImportProblems(problems: ImportWithProblems) -> impl IntoView {
     let report = problems.report;

@@ -25,7 +25,7 @@ use crate::workspace::{use_workspace, ConnectionState};
 /// How long an online plan page waits for a plan's first sync before it
 /// reports the plan as not found, in milliseconds.
 #[cfg(feature = "hydrate")]
-pub(crate) const NOT_FOUND_AFTER_MS: u32 = 5_000;
+const NOT_FOUND_AFTER_MS: u32 = 5_000;
 
 /// The plan being shown, shared by the sections of the page.
 #[derive(Clone, Copy)]
@@ -39,13 +39,7 @@ pub struct PlanContext {
 /// The page at `/plans/:id`.
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let params = use_params_map();
-    let plan_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<DocumentId>().ok())
-    });
+    let plan_id = use_plan_id();
 
     move || {
         match plan_id.get() {
@@ -68,27 +62,7 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     let plan = Memo::new(move |_| workspace.plan(id));
     provide_context(PlanContext { id, plan });
 
-    // A plan stored neither on this device nor on the server stays empty.
-    // The server replies to an open plan's first sync within a second or
-    // two, so a plan still empty after this wait while online is reported as
-    // missing.
-    let waited_long = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        gloo_timers::callback::Timeout::new(NOT_FOUND_AFTER_MS, move || {
-            let _ = waited_long.try_set(true);
-        })
-        .forget();
-    });
-    let waiting_message = move || {
-        if workspace.connection() == ConnectionState::Offline {
-            "This plan is not stored on this device. It opens when the connection to the server returns."
-        } else if waited_long.get() && workspace.connection() == ConnectionState::Online {
-            "No plan with this address was found on the server or on this device. Check the address, or ask the plan's team for its link."
-        } else {
-            "Loading the plan…"
-        }
-    };
+    let waiting_message = use_loading_message();
 
     // The shortcuts listen on the whole window, because focus can sit on the
     // page body (after a removal, say), where the browser's own undo would
@@ -132,6 +106,45 @@ fn PlanView(id: DocumentId) -> impl IntoView {
                 {view! { <monitoring::CheckIns/> }.into_any()}
             </Show>
         </article>
+    }
+}
+
+/// Reads the plan id from the route's `:id`; `None` when it is not one.
+pub(crate) fn use_plan_id() -> Memo<Option<DocumentId>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<DocumentId>().ok())
+    })
+}
+
+/// Returns the message a page shows while its plan is not loaded.
+///
+/// A plan stored neither on this device nor on the server stays empty. The
+/// server replies to an open plan's first sync within a second or two, so a
+/// plan still empty after [`NOT_FOUND_AFTER_MS`] while online is reported
+/// as missing.
+pub(crate) fn use_loading_message() -> impl Fn() -> &'static str + Copy {
+    let workspace = use_workspace();
+    let waited_long = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        gloo_timers::callback::Timeout::new(NOT_FOUND_AFTER_MS, move || {
+            let _ = waited_long.try_set(true);
+        })
+        .forget();
+    });
+
+    move || {
+        if workspace.connection() == ConnectionState::Offline {
+            "This plan is not stored on this device. It opens when the connection to the server returns."
+        } else if waited_long.get() && workspace.connection() == ConnectionState::Online {
+            "No plan with this address was found on the server or on this device. Check the address, or ask the plan's team for its link."
+        } else {
+            "Loading the plan…"
+        }
     }
 }
 

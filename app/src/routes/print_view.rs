@@ -10,7 +10,6 @@ use cairn_plan::totals::resource_totals;
 use cairn_plan::{Action, ActionKind, EntityId, Plan};
 use cairn_sync::DocumentId;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::goal_status::GoalStatusBadge;
 use crate::components::progress_chart::ProgressChart;
@@ -18,19 +17,13 @@ use crate::components::resource_totals::{format_amount, ResourceTotalsView};
 use crate::components::smart_marks::SmartMarks;
 use crate::components::timeline_table::TimelineTable;
 use crate::labels;
-use crate::routes::plan_page::today;
+use crate::routes::plan_page::{today, use_loading_message, use_plan_id};
 use crate::workspace::use_workspace;
 
-/// The page at `/plans/:id/print`.
+/// Renders the page at `/plans/:id/print`.
 #[component]
 pub fn PrintPage() -> impl IntoView {
-    let params = use_params_map();
-    let plan_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<DocumentId>().ok())
-    });
+    let plan_id = use_plan_id();
 
     move || match plan_id.get() {
         Some(id) => view! { <PrintLoader id/> }.into_any(),
@@ -47,27 +40,7 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
     on_cleanup(move || workspace.close_plan(id));
     let plan = Memo::new(move |_| workspace.plan(id));
 
-    // As on the plan page, a plan still empty after this wait while online
-    // is on neither this device nor the server.
-    let waited_long = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        gloo_timers::callback::Timeout::new(
-            crate::routes::plan_page::NOT_FOUND_AFTER_MS,
-            move || {
-                let _ = waited_long.try_set(true);
-            },
-        )
-        .forget();
-    });
-    let waiting_message = move || {
-        if waited_long.get() && workspace.connection() == crate::workspace::ConnectionState::Online
-        {
-            "No plan with this address was found on the server or on this device. Check the address."
-        } else {
-            "Loading the plan…"
-        }
-    };
+    let waiting_message = use_loading_message();
 
     view! {
         <nav class="print-tools" aria-label="Print view tools">
@@ -126,7 +99,7 @@ fn number_or_dash(value: Option<f64>, unit: &str) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
-/// The titles of the entities with `ids`, joined for a table cell.
+/// Joins the goal numbers of `ids` for a table cell, such as "Goal 1, Goal 3".
 fn titles_of(ids: &[EntityId], plan: &Plan) -> String {
     let titles: Vec<String> = ids
         .iter()

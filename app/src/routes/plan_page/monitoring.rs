@@ -116,7 +116,7 @@ fn ResourceRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     });
 
     // An amount or a number of hours that does not read as one is not
-    // saved, and the notice says why, so nothing is cleared by a typo.
+    // saved, and the notice gives the reason, so nothing is cleared by a typo.
     let write_decimal = move |apply: fn(&mut Resource, Option<Decimal>), what: &'static str| {
         Callback::new(move |value: String| {
             let text = value.trim();
@@ -440,8 +440,8 @@ fn CheckInRow(id: EntityId, siblings: Memo<Vec<EntityId>>) -> impl IntoView {
     }
 }
 
-/// The status a check-in gave each action it discussed: one choice per
-/// action, "Not discussed" by default.
+/// Shows the status a check-in gave each action it discussed: one choice
+/// per action, "Not discussed" by default.
 #[component]
 fn ActionReviews(check_in: Memo<Option<CheckIn>>) -> impl IntoView {
     let workspace = use_workspace();

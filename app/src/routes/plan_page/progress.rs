@@ -35,7 +35,7 @@ pub fn ProgressMonitoring() -> impl IntoView {
     }
 }
 
-/// One goal's status, chart and measurements.
+/// Shows one goal's status, chart and measurements.
 #[component]
 fn GoalProgressPanel(goal_id: EntityId) -> impl IntoView {
     let workspace = use_workspace();
