@@ -1,56 +1,94 @@
 //! The JSON API under `/api`, and `/healthz`.
 //!
-//! - `GET /api/plans`: the plan index, most recently updated first.
-//! - `GET /api/plans/{id}`: the JSON export of a plan's current state, read
-//!   through the hub, so it includes changes that are only in memory or in
-//!   change rows.
-//! - `POST /api/plans/import`: creates a plan from a CSV body and returns
-//!   its id and the import report.
-//! - `GET /healthz`: 200 when a database query succeeds, 503 when it fails.
+//! - [`accounts`]: first-run setup, sign-in, sessions, passwords, schools,
+//!   people and invitations;
+//! - [`plans`]: the plan list, plan records, access, shares, history, the
+//!   JSON export and CSV import.
+//!
+//! `docs/accounts.md` lists every route with who may call it. Every route
+//! that needs a session takes [`crate::auth::CurrentPerson`]; the
+//! [`refuse_cross_site`] layer refuses state-changing requests from other
+//! sites before any handler runs.
 //!
 //! Every failure is an [`ApiError`], which picks the status, writes
 //! `{"error": message, "code": code}` and logs the failure once.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::{Path, State};
+pub mod accounts;
+pub mod plans;
+
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
-use cairn_plan::{export_json, ImportError, ImportReport, PlanDocument};
+use cairn_plan::ImportError;
 use cairn_sync::DocumentId;
-use serde::Serialize;
 use serde_json::{json, Value};
 use tracing::{error, warn};
 
+use crate::accounts::policy::{CreateDenied, ManageDenied};
+use crate::auth::origin;
+use crate::auth::password::PasswordError;
 use crate::hub::HubError;
-use crate::import::{import_plan, ImportPlanError};
-use crate::storage::{PlanIndexEntry, StorageError};
+use crate::import::ImportPlanError;
+use crate::storage::StorageError;
 use crate::AppState;
 
-/// The largest CSV file `POST /api/plans/import` accepts, in bytes. Real
-/// plan spreadsheets are a few kilobytes; this leaves room for years of
-/// progress monitoring rows.
-pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
+pub use plans::MAX_IMPORT_BYTES;
 
 /// The routes of the JSON API.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/plans", get(list_plans))
-        .route(
-            "/api/plans/import",
-            post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/api/plans/{id}", get(get_plan))
+        .merge(accounts::router())
+        .merge(plans::router())
         .route("/healthz", get(health))
 }
 
 /// The error type of the HTTP API.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// No plan has this id.
+    /// No session cookie, or one of an ended session.
+    #[error("you are signed out; sign in again")]
+    SignedOut,
+
+    /// The email or the password is wrong; which one is not said.
+    #[error("The email or password is not correct.")]
+    InvalidCredentials,
+
+    /// Too many failed sign-ins for the email or the address.
+    #[error("Too many failed sign-ins. Try again in {} minutes.", retry_after_seconds.div_ceil(60))]
+    TooManyAttempts {
+        /// Seconds until sign-in is allowed again.
+        retry_after_seconds: u64,
+    },
+
+    /// A state-changing request came from another site.
+    #[error("this request came from another site and was refused; use Cairn's own pages")]
+    CrossSite,
+
+    /// The person may not do this.
+    #[error("{0}")]
+    NotAllowed(String),
+
+    /// The request is not valid; the message names the value and the fix.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// The database already has people, so setup is done.
+    #[error("Cairn is already set up; sign in instead")]
+    AlreadySetUp,
+
+    /// The invite link is unknown or was used.
+    #[error("this invite link is not valid: it was used already or replaced by a newer one; ask for a new link")]
+    InviteNotFound,
+
+    /// No person of the district has this id.
+    #[error("person {0} not found in your district")]
+    PersonNotFound(String),
+
+    /// No plan has this id, or the person may not read it. Both get this
+    /// same answer.
     #[error("plan {id} not found")]
     PlanNotFound {
         /// The id from the path.
@@ -64,6 +102,15 @@ pub enum ApiError {
     InvalidPlanId {
         /// The path segment as sent.
         input: String,
+    },
+
+    /// The plan has no stored change with this hash.
+    #[error("plan {id} has no history point `{point}`; pick one from the plan's history")]
+    HistoryPointNotFound {
+        /// The plan.
+        id: DocumentId,
+        /// The point from the path.
+        point: String,
     },
 
     /// The uploaded file contains no plan that can be read.
@@ -80,7 +127,11 @@ pub enum ApiError {
         reason: String,
     },
 
-    /// The database failed.
+    /// A new password is not acceptable, or hashing failed.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+
+    /// The database failed, or refused a duplicate.
     #[error(transparent)]
     Storage(#[from] StorageError),
 
@@ -102,27 +153,72 @@ impl From<ImportPlanError> for ApiError {
     }
 }
 
+impl From<ManageDenied> for ApiError {
+    fn from(denied: ManageDenied) -> Self {
+        Self::NotAllowed(denied.to_string())
+    }
+}
+
+impl From<CreateDenied> for ApiError {
+    fn from(denied: CreateDenied) -> Self {
+        Self::NotAllowed(denied.to_string())
+    }
+}
+
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => StatusCode::NOT_FOUND,
-            ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
+            ApiError::SignedOut | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::CrossSite | ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
+            ApiError::Invalid(_) | ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
+            ApiError::Password(PasswordError::Length(_)) => StatusCode::BAD_REQUEST,
+            ApiError::AlreadySetUp
+            | ApiError::Storage(
+                StorageError::EmailTaken { .. }
+                | StorageError::NameTaken { .. }
+                | StorageError::AlreadyExists { .. },
+            ) => StatusCode::CONFLICT,
+            ApiError::InviteNotFound
+            | ApiError::PersonNotFound(_)
+            | ApiError::PlanNotFound { .. }
+            | ApiError::InvalidPlanId { .. }
+            | ApiError::HistoryPointNotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::UnreadableUpload { status, .. } => *status,
             ApiError::Hub(HubError::ShuttingDown) | ApiError::Unhealthy(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            ApiError::Storage(_) | ApiError::Hub(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Password(PasswordError::Hash(_))
+            | ApiError::Storage(_)
+            | ApiError::Hub(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn code(&self) -> &'static str {
         match self {
+            ApiError::SignedOut => "signed_out",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::CrossSite => "cross_site_request",
+            ApiError::NotAllowed(_) => "forbidden",
+            ApiError::Invalid(_) | ApiError::Password(PasswordError::Length(_)) => {
+                "invalid_request"
+            }
+            ApiError::AlreadySetUp => "already_set_up",
+            ApiError::InviteNotFound => "invite_not_found",
+            ApiError::PersonNotFound(_) => "person_not_found",
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => "plan_not_found",
+            ApiError::HistoryPointNotFound { .. } => "history_point_not_found",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::UnreadableUpload { .. } => "unreadable_upload",
+            ApiError::Storage(StorageError::EmailTaken { .. }) => "email_taken",
+            ApiError::Storage(StorageError::NameTaken { .. }) => "name_taken",
+            ApiError::Storage(StorageError::AlreadyExists { .. }) => "plan_exists",
             ApiError::Hub(HubError::ShuttingDown) => "shutting_down",
             ApiError::Unhealthy(_) => "database_unavailable",
-            ApiError::Storage(_) | ApiError::Hub(_) => "internal",
+            ApiError::Password(PasswordError::Hash(_))
+            | ApiError::Storage(_)
+            | ApiError::Hub(_) => "internal",
         }
     }
 }
@@ -132,7 +228,8 @@ impl IntoResponse for ApiError {
         let status = self.status();
 
         // Server errors are logged with their cause and sent without it, so
-        // database details never reach the client.
+        // database details never reach the client. No message here holds a
+        // password, a token or plan content.
         let message = if status.is_server_error() {
             error!(error = %self, code = self.code(), "API request failed");
             "the server could not complete the request; try again later".to_owned()
@@ -141,105 +238,34 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
 
-        let body = json!({ "error": message, "code": self.code() });
+        let mut body = json!({ "error": message, "code": self.code() });
+        if let ApiError::TooManyAttempts {
+            retry_after_seconds,
+        } = self
+        {
+            body["retry_after_seconds"] = json!(retry_after_seconds);
+            let mut response = (status, Json(body)).into_response();
+            if let Ok(value) = retry_after_seconds.to_string().parse() {
+                response.headers_mut().insert("retry-after", value);
+            }
+            return response;
+        }
         (status, Json(body)).into_response()
     }
 }
 
-/// `GET /api/plans`.
-async fn list_plans(State(state): State<AppState>) -> Result<Json<Vec<PlanIndexEntry>>, ApiError> {
-    let plans = state.storage.list_plans().await?;
-    Ok(Json(plans))
-}
-
-/// `GET /api/plans/{id}`.
-async fn get_plan(
+/// Refuses a state-changing request that the browser says comes from
+/// another site (see [`origin::is_same_site_request`]).
+pub async fn refuse_cross_site(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id: DocumentId = id
-        .parse()
-        .map_err(|_| ApiError::InvalidPlanId { input: id.clone() })?;
-
-    let document = state.hub.read(id).await?;
-    let Some(document) = document else {
-        return Err(ApiError::PlanNotFound { id });
-    };
-
-    let plan = PlanDocument::from_automerge(document).snapshot();
-    Ok(Json(export_json(&plan)))
-}
-
-/// The body of a successful `POST /api/plans/import`.
-#[derive(Debug, Serialize)]
-struct ImportResponse {
-    id: DocumentId,
-    report: ImportReportBody,
-}
-
-/// [`ImportReport`] as JSON.
-#[derive(Debug, Serialize)]
-struct ImportReportBody {
-    rows_imported: usize,
-    rows_skipped: usize,
-    skipped: Vec<SkippedRowBody>,
-    warnings: Vec<CellWarningBody>,
-}
-
-#[derive(Debug, Serialize)]
-struct SkippedRowBody {
-    line: usize,
-    reason: String,
-}
-
-#[derive(Debug, Serialize)]
-struct CellWarningBody {
-    line: usize,
-    column: String,
-    message: String,
-}
-
-impl From<ImportReport> for ImportReportBody {
-    fn from(report: ImportReport) -> Self {
-        Self {
-            rows_imported: report.rows_imported,
-            rows_skipped: report.rows_skipped,
-            skipped: report
-                .skipped
-                .into_iter()
-                .map(|row| SkippedRowBody {
-                    line: row.line,
-                    reason: row.reason,
-                })
-                .collect(),
-            warnings: report
-                .warnings
-                .into_iter()
-                .map(|warning| CellWarningBody {
-                    line: warning.line,
-                    column: warning.column,
-                    message: warning.message,
-                })
-                .collect(),
-        }
+    request: Request,
+    next: Next,
+) -> Response {
+    if origin::is_same_site_request(&state.sessions, request.method(), request.headers()) {
+        next.run(request).await
+    } else {
+        ApiError::CrossSite.into_response()
     }
-}
-
-/// `POST /api/plans/import`, with the CSV file as the body.
-async fn import(
-    State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<ImportResponse>), ApiError> {
-    let body = body.map_err(|rejection| ApiError::UnreadableUpload {
-        status: rejection.status(),
-        reason: rejection.body_text(),
-    })?;
-    let imported = import_plan(state.storage.as_ref(), &body).await?;
-    let response = ImportResponse {
-        id: imported.id,
-        report: imported.report.into(),
-    };
-    Ok((StatusCode::CREATED, Json(response)))
 }
 
 /// `GET /healthz`.

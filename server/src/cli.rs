@@ -1,5 +1,6 @@
 //! The command line of the `cairn` binary and the commands that are not
-//! the server: `cairn import` and `cairn export`.
+//! the server: `cairn import`, `cairn export` and
+//! `cairn admin create-user`.
 //!
 //! `main.rs` parses [`Cli`], sets up logging and calls [`import`],
 //! [`export`] or [`crate::serve()`]. The commands write their results to
@@ -14,6 +15,8 @@ use cairn_plan::{export_csv, to_json_string_pretty, PlanDocument};
 use cairn_sync::DocumentId;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::accounts::{AccountStore, District, NewPerson, PlanRecord, Role};
+use crate::auth::password::{self, PasswordError};
 use crate::import::{import_plan, ImportPlanError, ImportedPlan};
 use crate::storage::{self, StorageError};
 
@@ -45,7 +48,22 @@ pub enum Command {
     Import {
         /// The CSV file.
         file: PathBuf,
+
+        /// The district the plan belongs to; needed only when the database
+        /// has several. With none yet, the plan joins the first district
+        /// created.
+        #[arg(long)]
+        district: Option<String>,
+
+        /// The school the plan belongs to, by name; district level without
+        /// it.
+        #[arg(long)]
+        school: Option<String>,
     },
+
+    /// Manage people from the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
 
     /// Print a stored plan in an export format.
     Export {
@@ -56,6 +74,42 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
     },
+}
+
+/// The commands of `cairn admin`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a person who can sign in, such as the first district admin.
+    /// Reads the password from the terminal (twice) or from the first line
+    /// of standard input.
+    CreateUser(CreateUserArgs),
+}
+
+/// The settings of `cairn admin create-user`.
+#[derive(Debug, Clone, Args)]
+pub struct CreateUserArgs {
+    /// Their email, which they sign in with.
+    #[arg(long)]
+    pub email: String,
+
+    /// Their role: district-admin, school-leader, coach, team-member or
+    /// viewer.
+    #[arg(long)]
+    pub role: Role,
+
+    /// The name others see; the part of the email before `@` by default.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The district's name. Needed while the database has no district (it
+    /// is created) or has several; with one district, the person joins it.
+    #[arg(long)]
+    pub district: Option<String>,
+
+    /// A school they lead, coach or belong to, by name; created when the
+    /// district has none of that name. Repeat for several.
+    #[arg(long = "school")]
+    pub schools: Vec<String>,
 }
 
 /// The settings of `cairn serve`.
@@ -117,6 +171,22 @@ pub enum CliError {
     /// Standard output could not be written.
     #[error("could not write the output: {0}")]
     Output(#[from] std::io::Error),
+
+    /// The password could not be read.
+    #[error("could not read the password: {0}")]
+    ReadPassword(std::io::Error),
+
+    /// The two passwords typed differ.
+    #[error("the two passwords differ; run the command again")]
+    PasswordsDiffer,
+
+    /// The password is not acceptable.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+
+    /// No district fits `--district`.
+    #[error("{0}")]
+    District(String),
 }
 
 /// Imports the CSV file at `path` into the database, then writes the import
@@ -128,6 +198,8 @@ pub enum CliError {
 /// fails.
 pub async fn import(
     path: &Path,
+    district: Option<&str>,
+    school: Option<&str>,
     database_url: Option<&str>,
     out: &mut impl Write,
 ) -> Result<DocumentId, CliError> {
@@ -138,13 +210,16 @@ pub async fn import(
             source,
         })?;
 
-    let storage = storage::open(database_url).await?;
-    let imported = import_plan(storage.as_ref(), &csv).await;
-    storage.close().await;
+    let databases = storage::open(database_url).await?;
+    let imported = import_into(&databases, &csv, district, school).await;
+    databases.documents.close().await;
 
-    let ImportedPlan { id, report } = imported.map_err(|source| CliError::Import {
-        path: path.to_path_buf(),
-        source,
+    let ImportedPlan { id, report } = imported.map_err(|error| match error {
+        ImportIntoError::Import(source) => CliError::Import {
+            path: path.to_path_buf(),
+            source,
+        },
+        ImportIntoError::Cli(error) => error,
     })?;
 
     write!(out, "{report}")?;
@@ -165,9 +240,9 @@ pub async fn export(
     database_url: Option<&str>,
     out: &mut impl Write,
 ) -> Result<(), CliError> {
-    let storage = storage::open(database_url).await?;
-    let stored = storage.load_document(id).await;
-    storage.close().await;
+    let databases = storage::open(database_url).await?;
+    let stored = databases.documents.load_document(id).await;
+    databases.documents.close().await;
 
     let Some(stored) = stored? else {
         return Err(CliError::PlanNotFound { id });
@@ -180,4 +255,188 @@ pub async fn export(
     }
     out.flush()?;
     Ok(())
+}
+
+enum ImportIntoError {
+    Import(ImportPlanError),
+    Cli(CliError),
+}
+
+impl From<StorageError> for ImportIntoError {
+    fn from(error: StorageError) -> Self {
+        Self::Cli(CliError::Storage(error))
+    }
+}
+
+/// Imports a plan and records its district and school. With no district in
+/// the database yet, the plan has no record and joins the first district
+/// created.
+async fn import_into(
+    databases: &storage::Databases,
+    csv: &[u8],
+    district: Option<&str>,
+    school: Option<&str>,
+) -> Result<ImportedPlan, ImportIntoError> {
+    let accounts = &databases.accounts;
+    let districts = accounts.districts().await?;
+    let district = if districts.is_empty() && district.is_none() && school.is_none() {
+        None
+    } else {
+        Some(pick_district(&districts, district).map_err(ImportIntoError::Cli)?)
+    };
+    let school_id = match (&district, school) {
+        (Some(district), Some(name)) => {
+            Some(find_or_create_school(accounts, district, name).await?)
+        }
+        _ => None,
+    };
+
+    let imported = import_plan(databases.documents.as_ref(), csv)
+        .await
+        .map_err(ImportIntoError::Import)?;
+    if let Some(district) = district {
+        let record = PlanRecord {
+            district_id: district.id,
+            school_id,
+        };
+        accounts.record_plan(imported.id, record, None).await?;
+    }
+    Ok(imported)
+}
+
+/// The district `--district` names, or the only one when it is not given.
+fn pick_district(districts: &[District], name: Option<&str>) -> Result<District, CliError> {
+    match name {
+        Some(name) => districts
+            .iter()
+            .find(|district| district.name.eq_ignore_ascii_case(name.trim()))
+            .cloned()
+            .ok_or_else(|| {
+                CliError::District(format!(
+                    "no district is named `{name}`; the districts are: {}",
+                    names(districts)
+                ))
+            }),
+        None => match districts {
+            [only] => Ok(only.clone()),
+            [] => Err(CliError::District(
+                "the database has no district yet; give its name with --district".to_owned(),
+            )),
+            _ => Err(CliError::District(format!(
+                "the database has several districts; pick one with --district: {}",
+                names(districts)
+            ))),
+        },
+    }
+}
+
+fn names(districts: &[District]) -> String {
+    districts
+        .iter()
+        .map(|district| district.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn find_or_create_school(
+    accounts: &AccountStore,
+    district: &District,
+    name: &str,
+) -> Result<uuid::Uuid, StorageError> {
+    let schools = accounts.schools(district.id).await?;
+    if let Some(school) = schools
+        .iter()
+        .find(|school| school.name.eq_ignore_ascii_case(name.trim()))
+    {
+        return Ok(school.id);
+    }
+    Ok(accounts.create_school(district.id, name).await?.id)
+}
+
+/// Reads a new password: twice from a terminal, once from standard input
+/// otherwise.
+///
+/// # Errors
+///
+/// [`CliError::ReadPassword`] and [`CliError::PasswordsDiffer`].
+pub fn read_new_password() -> Result<String, CliError> {
+    use std::io::IsTerminal;
+
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (10 characters or more): ")
+            .map_err(CliError::ReadPassword)?;
+        let second =
+            rpassword::prompt_password("Password again: ").map_err(CliError::ReadPassword)?;
+        if first != second {
+            return Err(CliError::PasswordsDiffer);
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(CliError::ReadPassword)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+/// Creates a person who can sign in, creating the district (while the
+/// database has none) and the named schools, and writes a confirmation to
+/// `out`.
+///
+/// # Errors
+///
+/// [`CliError`] for an unacceptable password, an ambiguous or missing
+/// district, a taken email or a database failure.
+pub async fn create_user(
+    args: CreateUserArgs,
+    password: String,
+    database_url: Option<&str>,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let hash = password::hash(password).await?;
+    let databases = storage::open(database_url).await?;
+    let created = create_user_in(&databases.accounts, args, hash).await;
+    databases.documents.close().await;
+    let (email, role, district) = created?;
+
+    writeln!(
+        out,
+        "created {email} as {role} of {district}; they can sign in now"
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+async fn create_user_in(
+    accounts: &AccountStore,
+    args: CreateUserArgs,
+    hash: String,
+) -> Result<(String, Role, String), CliError> {
+    let districts = accounts.districts().await?;
+    let district = match (&districts[..], args.district.as_deref()) {
+        ([], Some(name)) => accounts.create_district(name).await?,
+        (_, name) => pick_district(&districts, name)?,
+    };
+
+    let mut school_ids = Vec::new();
+    for name in &args.schools {
+        school_ids.push(find_or_create_school(accounts, &district, name).await?);
+    }
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| args.email.split('@').next().unwrap_or_default().to_owned());
+    let person = accounts
+        .create_person(NewPerson {
+            district_id: district.id,
+            email: args.email.clone(),
+            name,
+            role: args.role,
+            school_ids,
+            password_hash: Some(hash),
+            invite_token_hash: None,
+        })
+        .await?;
+    Ok((person.email, person.role, district.name))
 }

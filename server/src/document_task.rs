@@ -108,6 +108,7 @@ impl DocumentTask {
             deferred: None,
             retry: None,
             last_activity: Instant::now(),
+            authors: HashMap::new(),
         };
         loaded.run().await;
     }
@@ -185,6 +186,8 @@ struct LoadedDocument {
     deferred: Option<Command>,
     retry: Option<Retry>,
     last_activity: Instant,
+    /// Who sent each change that is not stored yet.
+    authors: HashMap<ChangeHash, uuid::Uuid>,
 }
 
 impl LoadedDocument {
@@ -286,12 +289,20 @@ impl LoadedDocument {
 
         let mut senders_with_changes = Vec::new();
         for (peer, data) in batch {
+            let author = self.peers.get(&peer).and_then(|link| link.person);
             // Applying a large change takes CPU time. Meanwhile the runtime
             // moves this worker's other tasks (other documents, connections,
             // the shutdown signal) to another worker.
             let received = crate::blocking::run_cpu_bound(|| self.server.receive_sync(peer, &data));
             match received {
                 Ok(applied) => {
+                    if let Some(author) = author {
+                        for bytes in &applied.new_changes {
+                            if let Ok(change) = automerge::Change::from_bytes(bytes.clone()) {
+                                self.authors.insert(change.hash(), author);
+                            }
+                        }
+                    }
                     if !applied.new_changes.is_empty() && !senders_with_changes.contains(&peer) {
                         senders_with_changes.push(peer);
                     }
@@ -317,9 +328,8 @@ impl LoadedDocument {
             return;
         }
 
-        // NOTE: accounts do not exist yet, so the server has no user name to
-        // put in `sender`. Once they do, this names the signed-in user.
-        let outbound = self.server.relay_ephemeral(peer, None, data);
+        let sender = self.peers.get(&peer).and_then(|link| link.name.clone());
+        let outbound = self.server.relay_ephemeral(peer, sender, data);
         self.dispatch(outbound);
     }
 
@@ -332,7 +342,10 @@ impl LoadedDocument {
         let changes: Vec<NewChange> = document
             .get_changes(self.server.durable_heads())
             .iter()
-            .map(NewChange::from)
+            .map(|change| NewChange {
+                author: self.authors.get(&change.hash()).copied(),
+                ..NewChange::from(change)
+            })
             .collect();
         if changes.is_empty() {
             self.retry = None;
@@ -347,6 +360,9 @@ impl LoadedDocument {
             .await
         {
             Ok(outcome) => {
+                for change in &changes {
+                    self.authors.remove(&change.hash);
+                }
                 if self.retry.take().is_some() {
                     info!(changes = changes.len(), "the retried write succeeded");
                 }

@@ -88,6 +88,11 @@ pub struct PeerLink {
     /// peer, and the connection should close so that the client reconnects
     /// and resyncs.
     pub overflowed: Arc<Notify>,
+    /// The signed-in person on the connection, recorded as the author of
+    /// the changes it sends.
+    pub person: Option<uuid::Uuid>,
+    /// Their name, sent with their presence data.
+    pub name: Option<String>,
 }
 
 /// A request to a document task.

@@ -7,14 +7,19 @@
 //!   down in order.
 //! - [`hub`] and [`document_task`] apply, store and forward document changes;
 //!   [`ws`] carries them over WebSockets.
+//! - [`accounts`] and [`auth`] decide who may do what and keep people
+//!   signed in.
 //! - [`storage`] keeps documents in the database; [`api`] serves the JSON
-//!   API; [`cli`] implements `cairn import` and `cairn export`.
+//!   API; [`cli`] implements `cairn import`, `cairn export` and
+//!   `cairn admin create-user`.
 
 // The app's view types nest deeper than the default limit of 128 when the
 // router renders them.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod blocking;
 pub mod cli;
 pub mod document_task;
@@ -37,6 +42,9 @@ use tower_http::trace::TraceLayer;
 
 pub use serve::{serve, ServeError, ServeOptions};
 
+use crate::accounts::AccountStore;
+use crate::auth::rate_limit::SignInLimiter;
+use crate::auth::{AccessEpoch, SessionConfig};
 use crate::hub::Hub;
 use crate::shutdown::{ConnectionTracker, ShutdownSignal};
 use crate::storage::Storage;
@@ -48,6 +56,14 @@ pub struct AppState {
     pub hub: Hub,
     /// The database, also reachable through the hub.
     pub storage: Arc<dyn Storage>,
+    /// Districts, people, sessions and access, in the same database.
+    pub accounts: AccountStore,
+    /// The server's origin and cookie settings.
+    pub sessions: SessionConfig,
+    /// Failed sign-ins of the last minutes.
+    pub sign_in_limiter: SignInLimiter,
+    /// Bumped whenever access changes, so open WebSockets check again.
+    pub access_epoch: AccessEpoch,
     /// Set when the server starts shutting down.
     pub shutdown: ShutdownSignal,
     /// The open WebSocket connections.
@@ -57,12 +73,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Creates the state for a server over `storage` whose static files are
-    /// under `site_root`.
-    pub fn new(storage: Arc<dyn Storage>, site_root: &str) -> Self {
+    /// Creates the state for a server over `storage` and `accounts` whose
+    /// static files are under `site_root`. The origin settings come from
+    /// the environment (see [`SessionConfig::from_env`]).
+    pub fn new(storage: Arc<dyn Storage>, accounts: AccountStore, site_root: &str) -> Self {
         Self {
             hub: Hub::new(Arc::clone(&storage)),
             storage,
+            accounts,
+            sessions: SessionConfig::from_env(),
+            sign_in_limiter: SignInLimiter::default(),
+            access_epoch: AccessEpoch::default(),
             shutdown: ShutdownSignal::new(),
             connections: ConnectionTracker::new(),
             leptos_options: leptos_options(site_root),
@@ -97,6 +118,10 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::refuse_cross_site,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use cairn_server::cli::{self, Cli, Command};
+use cairn_server::cli::{self, AdminCommand, Cli, Command};
 use cairn_server::shutdown::termination_signal;
 use cairn_server::{serve, ServeOptions};
 
@@ -42,12 +42,32 @@ async fn run() -> anyhow::Result<()> {
                 .context("the server failed")?;
         }
 
-        Command::Import { file } => {
+        Command::Import {
+            file,
+            district,
+            school,
+        } => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            cli::import(&file, database_url.as_deref(), &mut out)
+            cli::import(
+                &file,
+                district.as_deref(),
+                school.as_deref(),
+                database_url.as_deref(),
+                &mut out,
+            )
+            .await
+            .with_context(|| format!("importing {} failed", file.display()))?;
+        }
+
+        Command::Admin(AdminCommand::CreateUser(args)) => {
+            let email = args.email.clone();
+            let password = cli::read_new_password()?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            cli::create_user(args, password, database_url.as_deref(), &mut out)
                 .await
-                .with_context(|| format!("importing {} failed", file.display()))?;
+                .with_context(|| format!("creating {email} failed"))?;
         }
 
         Command::Export { plan_id, format } => {

@@ -63,7 +63,7 @@ pub async fn serve(
     options: ServeOptions,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let storage = storage::open(options.database_url.as_deref()).await?;
+    let databases = storage::open(options.database_url.as_deref()).await?;
 
     let listener = TcpListener::bind(options.addr)
         .await
@@ -73,7 +73,7 @@ pub async fn serve(
         })?;
     let local_addr = listener.local_addr().unwrap_or(options.addr);
 
-    let state = AppState::new(storage, &options.site_root);
+    let state = AppState::new(databases.documents, databases.accounts, &options.site_root);
     let shutdown = state.shutdown.clone();
     let stop_accepting = async move {
         signal.await;
@@ -87,10 +87,13 @@ pub async fn serve(
         site_root = %options.site_root,
         "listening"
     );
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(stop_accepting)
-        .await
-        .map_err(ServeError::Http)?;
+    axum::serve(
+        listener,
+        app(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop_accepting)
+    .await
+    .map_err(ServeError::Http)?;
     info!("HTTP requests finished; closing WebSocket connections");
 
     state

@@ -26,6 +26,8 @@ use cairn_sync::DocumentId;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::accounts::AccountStore;
+
 pub use database_url::DatabaseUrl;
 pub use sqlite::SqliteStorage;
 
@@ -104,15 +106,33 @@ pub enum StorageError {
         /// The document.
         id: DocumentId,
     },
+
+    /// Someone active already has this email.
+    #[error("someone already uses the email {email}; pick another email or change that person")]
+    EmailTaken {
+        /// The email, lowercased.
+        email: String,
+    },
+
+    /// The district already has a school of this name.
+    #[error("the district already has a school named `{name}`")]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
 }
 
-/// One change to append: its hash and its raw Automerge encoding.
+/// One change to append: its hash, its raw Automerge encoding and who
+/// sent it.
 #[derive(Clone, Debug)]
 pub struct NewChange {
     /// The change hash.
     pub hash: ChangeHash,
     /// The bytes of `automerge::Change::raw_bytes`.
     pub bytes: Vec<u8>,
+    /// The person who sent it, recorded in the change log; `None` for
+    /// changes made by the server itself, such as an import.
+    pub author: Option<uuid::Uuid>,
 }
 
 impl From<&Change> for NewChange {
@@ -120,6 +140,7 @@ impl From<&Change> for NewChange {
         Self {
             hash: change.hash(),
             bytes: change.raw_bytes().to_vec(),
+            author: None,
         }
     }
 }
@@ -295,19 +316,31 @@ pub trait Storage: Send + Sync + 'static {
 ///
 /// Any [`StorageError`] from parsing the URL, creating the file or
 /// migrating.
-pub async fn open(database_url: Option<&str>) -> Result<Arc<dyn Storage>, StorageError> {
+pub async fn open(database_url: Option<&str>) -> Result<Databases, StorageError> {
     let url = DatabaseUrl::parse(database_url)?;
     match url {
         DatabaseUrl::Sqlite { path } => {
             let storage = SqliteStorage::open(&path).await?;
-            Ok(Arc::new(storage))
+            Ok(Databases {
+                accounts: AccountStore::new(storage.pool().clone()),
+                documents: Arc::new(storage),
+            })
         }
     }
 }
 
+/// The opened database, through its two interfaces.
+#[derive(Clone)]
+pub struct Databases {
+    /// Documents, changes and the plan index.
+    pub documents: Arc<dyn Storage>,
+    /// Districts, people, sessions and access.
+    pub accounts: AccountStore,
+}
+
 /// The current time in milliseconds since the Unix epoch, as stored in
 /// the timestamp columns.
-fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     let elapsed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -316,6 +349,6 @@ fn now_millis() -> i64 {
 
 /// Converts a stored timestamp back to a date and time. Values out of
 /// chrono's range read as the epoch.
-fn from_millis(millis: i64) -> DateTime<Utc> {
+pub(crate) fn from_millis(millis: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }

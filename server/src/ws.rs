@@ -8,9 +8,12 @@
 //!
 //! 1. decodes each frame; for a frame that does not decode, and for any
 //!    text frame, it sends an `Error` back and the connection stays open;
-//! 2. checks the message with [`authorize`];
+//! 2. checks the message against the signed-in person's access to its
+//!    document (see [`Connection::authorize`]);
 //! 3. on `Open`, joins the document's task in the hub; on `Close`, leaves
 //!    it; `Sync` and `Ephemeral` go to the joined task.
+//!
+//! The upgrade itself needs a session cookie and this server's `Origin`.
 //!
 //! When the socket closes, the connection leaves every document it joined.
 //! On shutdown, or when its queue overflows, the server closes the socket
@@ -23,7 +26,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use cairn_sync::{DocumentId, ErrorCode, Message, PeerId, MAX_FRAME_BYTES};
 use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
@@ -31,6 +35,8 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::sync::Notify;
 use tracing::{debug, info, instrument, warn};
 
+use crate::accounts::{policy, Access, AccountStore, Person};
+use crate::auth::{origin, session, AccessEpoch};
 use crate::hub::{DocumentSession, Hub, HubError, Outgoing, PeerLink};
 use crate::shutdown::ShutdownSignal;
 use crate::AppState;
@@ -66,74 +72,115 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 /// fast enough.
 const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 
-/// Upgrades `GET /sync` to a WebSocket and serves it.
-pub async fn sync_socket(upgrade: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+/// WebSocket close code 4401 (in the range for applications): the
+/// session ended; sign in again.
+const CLOSE_SIGNED_OUT: u16 = 4401;
+
+/// Upgrades `GET /sync` to a WebSocket and serves it, for a signed-in
+/// person on a page of this server.
+pub async fn sync_socket(
+    upgrade: WebSocketUpgrade,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if !origin::is_own_origin(&state.sessions, &headers) {
+        warn!("refused a WebSocket upgrade from another origin");
+        let body = "the sync connection must come from a page of this server";
+        return (StatusCode::FORBIDDEN, body).into_response();
+    }
+    let signed_in = match session::signed_in(&state, &headers).await {
+        Ok(signed_in) => signed_in,
+        Err(error) => return error.into_response(),
+    };
+
     upgrade
         .max_message_size(WEBSOCKET_MESSAGE_LIMIT)
         .max_frame_size(WEBSOCKET_MESSAGE_LIMIT)
         .on_failed_upgrade(|error| warn!(%error, "WebSocket upgrade failed"))
-        .on_upgrade(move |socket| serve_connection(socket, state))
+        .on_upgrade(move |socket| serve_connection(socket, state, signed_in))
 }
 
-/// The operation a message requests on a document, for [`authorize`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Start syncing the document (`Open`).
-    Open,
-    /// Stop syncing the document (`Close`).
-    Close,
-    /// Exchange changes (`Sync`).
-    Sync,
-    /// Send presence data (`Ephemeral`).
-    Presence,
-    /// A message type that clients do not send (`Ack`, `Error`).
-    Other,
+/// Why a message was refused, for the `Error` reply.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The document has no plan record, or the person may not read it.
+    /// Both get the same text, so a refusal does not tell that a plan
+    /// exists.
+    #[error("plan {0} was not found: no plan on the server has this id, or you do not have access to it")]
+    NotFound(DocumentId),
+
+    /// The person may read the document but not change it.
+    #[error(
+        "you can view plan {0} but not change it; the changes in this message were not applied"
+    )]
+    ReadOnly(DocumentId),
+
+    /// A change in the message was made under an actor id that belongs to
+    /// someone else.
+    #[error("a change in this message was made under actor id {actor}, which belongs to another person; the changes were not applied")]
+    ForeignActor {
+        /// The actor id, as hex.
+        actor: String,
+    },
+
+    /// The changes in the message could not be read to check who made
+    /// them.
+    #[error("the changes in this sync message could not be read: {0}")]
+    Unreadable(String),
+
+    /// The session ended while the connection was open.
+    #[error("your session ended; sign in again")]
+    SignedOut,
+
+    /// The database failed during the check.
+    #[error("access to plan {0} could not be checked; try again later")]
+    Unavailable(DocumentId),
 }
 
-impl Action {
-    fn of(message: &Message) -> Self {
-        match message {
-            Message::Open { .. } => Action::Open,
-            Message::Close { .. } => Action::Close,
-            Message::Sync { .. } => Action::Sync,
-            Message::Ephemeral { .. } => Action::Presence,
-            Message::Ack { .. } | Message::Error { .. } => Action::Other,
+impl Refusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Refusal::NotFound(_) => ErrorCode::NotFound,
+            Refusal::ReadOnly(_) | Refusal::ForeignActor { .. } | Refusal::SignedOut => {
+                ErrorCode::Forbidden
+            }
+            Refusal::Unreadable(_) => ErrorCode::InvalidSyncMessage,
+            Refusal::Unavailable(_) => ErrorCode::Internal,
         }
     }
 }
 
-/// The reason [`authorize`] rejected a message.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("not allowed to {action:?} document {document}")]
-pub struct Denied {
-    /// The document.
-    pub document: DocumentId,
-    /// The requested operation.
-    pub action: Action,
-}
-
-/// The server's record of the other end of a connection.
-#[derive(Clone, Copy, Debug)]
-pub struct ConnectionInfo {
-    /// The connection's peer id in the hub.
-    pub peer: PeerId,
-}
-
-/// Checks whether `connection` may do `action` on `document`. Called for
-/// every message that names a document, before the message is handled.
+/// The actor ids of the changes a sync message carries, as hex. A change
+/// chunk names one actor; a whole-document chunk (sent when the other side
+/// has nothing yet) names every actor of its changes.
 ///
-/// NOTE: accounts do not exist yet, so this allows everything. Once they do,
-/// it will check that the signed-in user may read the document for `Open`
-/// and `Presence`, may write it for a `Sync` that carries changes (and that
-/// each change's actor id belongs to that user), and will return `Denied`,
-/// for which the reader sends a `Forbidden` error.
-pub fn authorize(
-    connection: &ConnectionInfo,
-    document: DocumentId,
-    action: Action,
-) -> Result<(), Denied> {
-    let _ = (connection, document, action);
-    Ok(())
+/// A message that does not decode carries no change that could be applied,
+/// so it gives no actors; the document task answers it with
+/// `InvalidSyncMessage`.
+///
+/// # Errors
+///
+/// A change chunk that does not parse.
+pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
+    let Ok(message) = automerge::sync::Message::decode(data) else {
+        return Ok(Vec::new());
+    };
+    let mut actors: Vec<String> = Vec::new();
+    for chunk in message.changes.iter() {
+        match automerge::Change::from_bytes(chunk.to_vec()) {
+            Ok(change) => actors.push(change.actor_id().to_hex_string()),
+            Err(_) => {
+                let document =
+                    automerge::Automerge::load(chunk).map_err(|error| error.to_string())?;
+                for change in document.get_changes(&[]) {
+                    actors.push(change.actor_id().to_hex_string());
+                }
+            }
+        }
+    }
+    actors.sort();
+    actors.dedup();
+    Ok(actors)
 }
 
 /// The reason a connection ended.
@@ -147,6 +194,9 @@ enum CloseReason {
     ShuttingDown,
     /// The outbound queue overflowed.
     TooSlow,
+    /// The session ended: signed out elsewhere, password changed, person
+    /// removed.
+    SignedOut,
 }
 
 impl fmt::Display for CloseReason {
@@ -156,6 +206,7 @@ impl fmt::Display for CloseReason {
             CloseReason::ReadFailed => "read failed",
             CloseReason::ShuttingDown => "server shutting down",
             CloseReason::TooSlow => "client too slow",
+            CloseReason::SignedOut => "session ended",
         };
         f.write_str(text)
     }
@@ -179,17 +230,22 @@ impl CloseReason {
                 code: CLOSE_TRY_AGAIN_LATER,
                 reason: "too many messages queued; reconnect to resync",
             }),
+            CloseReason::SignedOut => Some(Outgoing::Close {
+                code: CLOSE_SIGNED_OUT,
+                reason: "your session ended; sign in again",
+            }),
         }
     }
 }
 
 /// Serves one WebSocket until it closes, then leaves every joined document.
-#[instrument(name = "connection", skip_all, fields(peer))]
-async fn serve_connection(socket: WebSocket, state: AppState) {
+#[instrument(name = "connection", skip_all, fields(peer, person))]
+async fn serve_connection(socket: WebSocket, state: AppState, signed_in: session::CurrentPerson) {
     let (sink, mut stream) = socket.split();
     let (outbound, queue) = mpsc::channel(OUTBOUND_QUEUE);
     let peer = state.hub.next_peer_id();
     tracing::Span::current().record("peer", tracing::field::display(peer));
+    tracing::Span::current().record("person", tracing::field::display(signed_in.person.id));
 
     let Some(_guard) = state.connections.track() else {
         info!("refused a WebSocket connection during shutdown");
@@ -205,12 +261,21 @@ async fn serve_connection(socket: WebSocket, state: AppState) {
 
     let mut writer = tokio::spawn(write_frames(sink, queue));
     let mut connection = Connection {
-        info: ConnectionInfo { peer },
+        peer,
         hub: state.hub.clone(),
         link: PeerLink {
             outbound,
             overflowed: Arc::new(Notify::new()),
+            person: Some(signed_in.person.id),
+            name: Some(signed_in.person.name.clone()),
         },
+        accounts: state.accounts.clone(),
+        epoch: state.access_epoch.clone(),
+        checked_epoch: state.access_epoch.current(),
+        person: signed_in.person,
+        session_hash: signed_in.session_hash,
+        access: HashMap::new(),
+        signed_out: false,
         sessions: HashMap::new(),
         too_slow: false,
         rejected_frames: 0,
@@ -278,8 +343,18 @@ async fn write_frames(
 
 /// The reader side of one connection.
 struct Connection {
-    info: ConnectionInfo,
+    peer: PeerId,
     hub: Hub,
+    accounts: AccountStore,
+    epoch: AccessEpoch,
+    /// The access epoch when `person` and `access` were last read.
+    checked_epoch: u64,
+    person: Person,
+    session_hash: String,
+    /// The person's access to each document asked about so far.
+    access: HashMap<DocumentId, Option<Access>>,
+    /// Set when the session ended; the connection then closes.
+    signed_out: bool,
     link: PeerLink,
     sessions: HashMap<DocumentId, DocumentSession>,
     /// Set when a reply did not fit in the outbound queue.
@@ -297,6 +372,10 @@ impl Connection {
             if self.too_slow {
                 warn!("the outbound queue is full; closing the connection");
                 return CloseReason::TooSlow;
+            }
+            if self.signed_out {
+                info!("the session ended; closing the connection");
+                return CloseReason::SignedOut;
             }
 
             let frame = tokio::select! {
@@ -346,13 +425,15 @@ impl Connection {
         };
 
         if let Some(&document) = message.document_id() {
-            let action = Action::of(&message);
-            if let Err(denied) = authorize(&self.info, document, action) {
-                warn!(document_id = %document, ?action, "rejected an unauthorized message");
+            if let Err(refusal) = self.authorize(document, &message).await {
+                warn!(document_id = %document, code = ?refusal.code(), "refused a sync message");
+                if refusal == Refusal::SignedOut {
+                    self.signed_out = true;
+                }
                 self.reply(Message::Error {
                     doc: Some(document),
-                    code: ErrorCode::Forbidden,
-                    message: denied.to_string(),
+                    code: refusal.code(),
+                    message: refusal.to_string(),
                 });
                 return;
             }
@@ -400,10 +481,7 @@ impl Connection {
     }
 
     async fn open(&mut self, document: DocumentId) {
-        let joined = self
-            .hub
-            .join(document, self.info.peer, self.link.clone())
-            .await;
+        let joined = self.hub.join(document, self.peer, self.link.clone()).await;
         match joined {
             Ok(session) => {
                 debug!(document_id = %document, "opened a document");
@@ -424,6 +502,89 @@ impl Connection {
                 });
             }
         }
+    }
+
+    /// Checks `message` against the person's access to `document`:
+    ///
+    /// - `Close` is always allowed;
+    /// - `Open`, `Sync` and `Ephemeral` need read access;
+    /// - a `Sync` that carries changes needs edit access, and every change
+    ///   must be made under an actor id of this person (the first person to
+    ///   send a change under an actor id owns it).
+    ///
+    /// Access is read once per document and read again after any change to
+    /// access anywhere (the [`AccessEpoch`]), which also checks that the
+    /// session is still valid.
+    async fn authorize(&mut self, document: DocumentId, message: &Message) -> Result<(), Refusal> {
+        if matches!(message, Message::Close { .. }) {
+            return Ok(());
+        }
+
+        let epoch = self.epoch.current();
+        if epoch != self.checked_epoch {
+            self.checked_epoch = epoch;
+            self.access.clear();
+            match self.accounts.session_person(&self.session_hash).await {
+                Ok(Some(person)) => self.person = person,
+                Ok(None) => return Err(Refusal::SignedOut),
+                Err(error) => {
+                    warn!(%error, "checking the session failed");
+                    return Err(Refusal::Unavailable(document));
+                }
+            }
+        }
+
+        let access = match self.access.get(&document) {
+            Some(access) => *access,
+            None => {
+                let access = self.read_access(document).await?;
+                self.access.insert(document, access);
+                access
+            }
+        };
+        let Some(access) = access else {
+            return Err(Refusal::NotFound(document));
+        };
+
+        if let Message::Sync { data, .. } = message {
+            let actors = change_actors(data).map_err(Refusal::Unreadable)?;
+            if actors.is_empty() {
+                return Ok(());
+            }
+            if access != Access::Edit {
+                return Err(Refusal::ReadOnly(document));
+            }
+            for actor in actors {
+                let owner = self
+                    .accounts
+                    .claim_actor(&actor, self.person.id)
+                    .await
+                    .map_err(|error| {
+                        warn!(%error, "checking an actor id failed");
+                        Refusal::Unavailable(document)
+                    })?;
+                if owner != self.person.id {
+                    return Err(Refusal::ForeignActor { actor });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn read_access(&self, document: DocumentId) -> Result<Option<Access>, Refusal> {
+        let unavailable = |error: crate::storage::StorageError| {
+            warn!(%error, "reading access failed");
+            Refusal::Unavailable(document)
+        };
+        let Some(plan) = self.accounts.plan(document).await.map_err(unavailable)? else {
+            return Ok(None);
+        };
+        let share = self
+            .accounts
+            .share(document, self.person.id)
+            .await
+            .map_err(unavailable)?;
+        Ok(policy::plan_access(&self.person, &plan, share))
     }
 
     /// Leaves every joined document.

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use axum::Router;
+use cairn_server::accounts::{AccountStore, NewPerson, Role};
+use cairn_server::auth::token::token_hash;
 use cairn_server::storage::SqliteStorage;
 use cairn_server::{app, AppState};
 use serde_json::Value;
@@ -17,12 +19,47 @@ const LINCOLN_CSV: &[u8] =
 const RIVERBEND_CSV: &[u8] =
     include_bytes!("../../plan/tests/fixtures/riverbend-usd-early-literacy-2026-27.csv");
 
+/// The session token of the district admin of every test database.
+const ADMIN_TOKEN: &str = "admin-session-token-for-tests";
+
+/// A fresh database with one district and its admin, signed in with
+/// [`ADMIN_TOKEN`].
 async fn test_state() -> (AppState, TempDir) {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let storage = SqliteStorage::open(&folder.path().join("cairn.db"))
         .await
         .expect("the database opens");
-    (AppState::new(Arc::new(storage), "target/site"), folder)
+    let accounts = AccountStore::new(storage.pool().clone());
+
+    let district = accounts
+        .create_district("Test District")
+        .await
+        .expect("the district is created");
+    let admin = accounts
+        .create_person(NewPerson {
+            district_id: district.id,
+            email: "admin@example.org".to_owned(),
+            name: "Test Admin".to_owned(),
+            role: Role::DistrictAdmin,
+            school_ids: Vec::new(),
+            password_hash: Some("unused".to_owned()),
+            invite_token_hash: None,
+        })
+        .await
+        .expect("the admin is created");
+    accounts
+        .create_session(&token_hash(ADMIN_TOKEN), admin.id, i64::MAX / 2)
+        .await
+        .expect("the session is created");
+
+    (
+        AppState::new(Arc::new(storage), accounts, "target/site"),
+        folder,
+    )
+}
+
+fn admin_cookie() -> String {
+    format!("cairn_session={ADMIN_TOKEN}")
 }
 
 async fn send(router: Router, request: Request<Body>) -> (StatusCode, Value) {
@@ -37,12 +74,14 @@ async fn send(router: Router, request: Request<Body>) -> (StatusCode, Value) {
 
 fn get(uri: &str) -> Request<Body> {
     Request::get(uri)
+        .header("cookie", admin_cookie())
         .body(Body::empty())
         .expect("a valid request")
 }
 
 fn import_request(csv: &'static [u8]) -> Request<Body> {
     Request::post("/api/plans/import")
+        .header("cookie", admin_cookie())
         .header("content-type", "text/csv")
         .body(Body::from(csv))
         .expect("a valid request")
@@ -78,6 +117,7 @@ async fn import_returns_id_and_report() {
 async fn import_without_plan_table_is_rejected() {
     let (state, _folder) = test_state().await;
     let request = Request::post("/api/plans/import")
+        .header("cookie", admin_cookie())
         .body(Body::from("Name,Grade\nnothing,here\n"))
         .expect("a valid request");
 
@@ -97,6 +137,7 @@ async fn import_too_large_is_json_error() {
     let (state, _folder) = test_state().await;
     let oversized = vec![b'a'; cairn_server::api::MAX_IMPORT_BYTES + 1];
     let request = Request::post("/api/plans/import")
+        .header("cookie", admin_cookie())
         .body(Body::from(oversized))
         .expect("a valid request");
 

@@ -167,13 +167,160 @@ fn run_cairn(folder: &Path, database: Option<&Path>, args: &[&str]) -> std::proc
     command.output().expect("the cairn binary runs")
 }
 
+/// The password of the admin that [`create_admin`] creates.
+const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// Creates the first district admin with `cairn admin create-user`, the
+/// password on standard input.
+fn create_admin(folder: &TempDir) {
+    let mut child = Command::new(CAIRN)
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "admin@example.org",
+            "--role",
+            "district-admin",
+            "--district",
+            "Test District",
+        ])
+        .current_dir(folder.path())
+        .env("DATABASE_URL", database_url(folder))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the cairn binary starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        writeln!(stdin, "{ADMIN_PASSWORD}").expect("the password is written");
+    }
+    let output = child.wait_with_output().expect("the command finishes");
+    assert!(
+        output.status.success(),
+        "create-user failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("created admin@example.org as district_admin of Test District"),
+        "unexpected output: {stdout}"
+    );
+}
+
+/// Sends one HTTP/1.1 request and returns the status, the raw headers and
+/// the body.
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    json: Option<&str>,
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("the server answers");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(cookie) = cookie {
+        request.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    let body = json.unwrap_or("");
+    if json.is_some() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("the request is sent");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("the response is read");
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// Signs the admin in and returns the `Cookie` header value.
+async fn sign_in(addr: SocketAddr) -> String {
+    let body = format!(r#"{{"email":"admin@example.org","password":"{ADMIN_PASSWORD}"}}"#);
+    let (status, head, body) = http(addr, "POST", "/api/session", None, Some(&body)).await;
+    assert_eq!(status, 200, "sign-in failed: {body}");
+    let cookie = head
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .expect("sign-in sets a cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// Registers a new district-level plan and returns its id.
+async fn register_plan(addr: SocketAddr, cookie: &str) -> DocumentId {
+    let doc = DocumentId::new_random();
+    let body = format!(r#"{{"id":"{doc}","school_id":null}}"#);
+    let (status, _, body) = http(addr, "POST", "/api/plans", Some(cookie), Some(&body)).await;
+    assert_eq!(status, 201, "registering the plan failed: {body}");
+    doc
+}
+
+#[tokio::test]
+async fn admin_created_on_the_command_line_signs_in_and_syncs() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    create_admin(&folder);
+    let server = ServerProcess::start(&folder).await;
+
+    let (status, _, body) = http(server.addr, "GET", "/api/plans", None, None).await;
+    assert_eq!(
+        status, 401,
+        "the plan list answered without a session: {body}"
+    );
+    assert!(SyncClient::handshake(server.addr, None).await.is_err());
+
+    let wrong = r#"{"email":"admin@example.org","password":"not the password"}"#;
+    let (status, _, body) = http(server.addr, "POST", "/api/session", None, Some(wrong)).await;
+    assert_eq!(status, 401);
+    assert!(
+        body.contains("The email or password is not correct."),
+        "{body}"
+    );
+
+    let cookie = sign_in(server.addr).await;
+    let doc = register_plan(server.addr, &cookie).await;
+    let mut client = SyncClient::connect(server.addr, &cookie).await;
+    client.open(doc, PlanDocument::create()).await;
+    client
+        .edit(doc, |plan| {
+            plan.set_title("Signed-in plan").expect("title set")
+        })
+        .await;
+    client.wait_saved(doc).await;
+    let (status, _, body) = http(server.addr, "GET", "/api/plans", Some(&cookie), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Signed-in plan") && body.contains(r#""access":"edit""#),
+        "{body}"
+    );
+}
+
 #[tokio::test]
 async fn killed_server_keeps_acknowledged_changes() {
     let folder = tempfile::tempdir().expect("a temporary folder");
+    create_admin(&folder);
     let mut server = ServerProcess::start(&folder).await;
-    let doc = DocumentId::new_random();
+    let cookie = sign_in(server.addr).await;
+    let doc = register_plan(server.addr, &cookie).await;
 
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = SyncClient::connect(server.addr, &cookie).await;
     client.open(doc, PlanDocument::create()).await;
     for edit in 0..10 {
         client
@@ -200,7 +347,7 @@ async fn killed_server_keeps_acknowledged_changes() {
     drop(client);
 
     let restarted = ServerProcess::start(&folder).await;
-    let mut fresh = SyncClient::connect(restarted.addr).await;
+    let mut fresh = SyncClient::connect(restarted.addr, &cookie).await;
     fresh.open(doc, PlanDocument::empty()).await;
     fresh
         .run_until("every acknowledged change after the restart", |fresh| {
@@ -227,9 +374,11 @@ async fn killed_server_keeps_acknowledged_changes() {
 #[tokio::test]
 async fn sigterm_closes_sockets_and_exits_zero() {
     let folder = tempfile::tempdir().expect("a temporary folder");
+    create_admin(&folder);
     let mut server = ServerProcess::start(&folder).await;
-    let doc = DocumentId::new_random();
-    let mut client = SyncClient::connect(server.addr).await;
+    let cookie = sign_in(server.addr).await;
+    let doc = register_plan(server.addr, &cookie).await;
+    let mut client = SyncClient::connect(server.addr, &cookie).await;
     client.open(doc, PlanDocument::create()).await;
     client.wait_saved(doc).await;
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use cairn_plan::{PlanDocument, PlanSummary};
+use cairn_server::accounts::AccountStore;
 use cairn_server::hub::Hub;
 use cairn_server::storage::{
     AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError, StoredDocument,
@@ -35,8 +36,8 @@ async fn change_rows_with_hash(server: &TestServer, doc: DocumentId, hash: &str)
 }
 
 /// Checks that the connection still opens, edits and saves a document.
-async fn assert_connection_still_syncs(client: &mut SyncClient) {
-    let doc = DocumentId::new_random();
+async fn assert_connection_still_syncs(server: &TestServer, client: &mut SyncClient) {
+    let doc = server.new_plan().await;
     client.open(doc, PlanDocument::create()).await;
     client
         .edit(doc, |plan| {
@@ -50,15 +51,15 @@ async fn assert_connection_still_syncs(client: &mut SyncClient) {
 #[tokio::test]
 async fn two_clients_converge_through_the_server() {
     let (server, _folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
+    let doc = server.new_plan().await;
 
-    let mut alice = SyncClient::connect(server.addr).await;
+    let mut alice = server.client().await;
     let mut plan = PlanDocument::create();
     plan.set_title("Behavior plan").expect("title set");
     alice.open(doc, plan).await;
     alice.wait_saved(doc).await;
 
-    let mut bob = SyncClient::connect(server.addr).await;
+    let mut bob = server.client().await;
     bob.open(doc, PlanDocument::empty()).await;
     let alice_heads = alice.replica(doc).heads();
     bob.run_until("bob to receive alice's plan", |bob| {
@@ -86,8 +87,8 @@ async fn two_clients_converge_through_the_server() {
 #[tokio::test]
 async fn acked_change_is_in_the_database() {
     let (server, _folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
-    let mut client = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut client = server.client().await;
 
     client.open(doc, PlanDocument::create()).await;
     client
@@ -185,8 +186,8 @@ async fn failed_write_acks_only_after_retry() {
         fail_appends: AtomicUsize::new(1),
     });
     let server = TestServer::start_with(sqlite, flaky).await;
-    let doc = DocumentId::new_random();
-    let mut client = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut client = server.client().await;
 
     client.open(doc, PlanDocument::create()).await;
     client
@@ -226,7 +227,7 @@ async fn failed_write_acks_only_after_retry() {
 #[tokio::test]
 async fn malformed_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = server.client().await;
 
     client
         .send_frame(WsMessage::Binary(vec![PROTOCOL_VERSION, 0xff, 0x00].into()))
@@ -235,14 +236,14 @@ async fn malformed_frame_gets_error_then_syncs() {
 
     assert_eq!(code, ErrorCode::Malformed);
     assert_eq!(doc, None);
-    assert_connection_still_syncs(&mut client).await;
+    assert_connection_still_syncs(&server, &mut client).await;
     server.stop().await;
 }
 
 #[tokio::test]
 async fn unknown_version_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = server.client().await;
 
     client
         .send_frame(WsMessage::Binary(vec![PROTOCOL_VERSION + 1, 0xa0].into()))
@@ -250,14 +251,14 @@ async fn unknown_version_gets_error_then_syncs() {
     let (_, code) = client.next_error().await;
 
     assert_eq!(code, ErrorCode::UnsupportedVersion);
-    assert_connection_still_syncs(&mut client).await;
+    assert_connection_still_syncs(&server, &mut client).await;
     server.stop().await;
 }
 
 #[tokio::test]
 async fn oversized_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = server.client().await;
 
     let mut frame = vec![0u8; MAX_FRAME_BYTES + 1];
     frame[0] = PROTOCOL_VERSION;
@@ -265,28 +266,28 @@ async fn oversized_frame_gets_error_then_syncs() {
     let (_, code) = client.next_error().await;
 
     assert_eq!(code, ErrorCode::FrameTooLarge);
-    assert_connection_still_syncs(&mut client).await;
+    assert_connection_still_syncs(&server, &mut client).await;
     server.stop().await;
 }
 
 #[tokio::test]
 async fn text_frame_gets_error_then_syncs() {
     let (server, _folder) = TestServer::start().await;
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = server.client().await;
 
     client.send_frame(WsMessage::Text("hello".into())).await;
     let (_, code) = client.next_error().await;
 
     assert_eq!(code, ErrorCode::Malformed);
-    assert_connection_still_syncs(&mut client).await;
+    assert_connection_still_syncs(&server, &mut client).await;
     server.stop().await;
 }
 
 #[tokio::test]
 async fn invalid_sync_data_leaves_document_unchanged() {
     let (server, _folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
-    let mut client = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut client = server.client().await;
     client.open(doc, PlanDocument::create()).await;
     client.wait_saved(doc).await;
     let heads_before = server
@@ -321,8 +322,8 @@ async fn invalid_sync_data_leaves_document_unchanged() {
 #[tokio::test]
 async fn sync_before_open_is_rejected() {
     let (server, _folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
-    let mut client = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut client = server.client().await;
 
     client
         .send_message(&Message::Sync {
@@ -341,7 +342,7 @@ async fn sync_before_open_is_rejected() {
 async fn compaction_keeps_document_across_restart() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let server = TestServer::start_on(database_path(&folder)).await;
-    let doc = DocumentId::new_random();
+    let doc = server.new_plan().await;
 
     // Enough separate changes to pass the threshold in one write, then a
     // few more that stay as change rows after the snapshot.
@@ -350,7 +351,7 @@ async fn compaction_keeps_document_across_restart() {
     for edit in 0..edits {
         plan.set_title(&format!("Title {edit}")).expect("title set");
     }
-    let mut client = SyncClient::connect(server.addr).await;
+    let mut client = server.client().await;
     client.open(doc, plan).await;
     client.wait_saved(doc).await;
     for edit in 0..3 {
@@ -380,7 +381,7 @@ async fn compaction_keeps_document_across_restart() {
     server.stop().await;
 
     let restarted = TestServer::start_on(database_path(&folder)).await;
-    let mut fresh = SyncClient::connect(restarted.addr).await;
+    let mut fresh = restarted.client().await;
     fresh.open(doc, PlanDocument::empty()).await;
     fresh
         .run_until("the fresh client to receive the document", |fresh| {
@@ -404,9 +405,9 @@ async fn compaction_keeps_document_across_restart() {
 #[tokio::test]
 async fn presence_reaches_other_peers_only() {
     let (server, _folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
-    let mut alice = SyncClient::connect(server.addr).await;
-    let mut bob = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut alice = server.client().await;
+    let mut bob = server.client().await;
     alice.open(doc, PlanDocument::create()).await;
     alice.wait_saved(doc).await;
     bob.open(doc, PlanDocument::empty()).await;
@@ -441,12 +442,13 @@ async fn idle_document_unloads_and_reloads() {
         .await
         .expect("the database opens");
     let storage: Arc<dyn Storage> = Arc::new(sqlite.clone());
-    let mut state = AppState::new(Arc::clone(&storage), "target/site");
+    let accounts = AccountStore::new(sqlite.pool().clone());
+    let mut state = AppState::new(Arc::clone(&storage), accounts, "target/site");
     state.hub = Hub::with_idle_unload(storage, Duration::from_millis(50));
     let server = TestServer::start_with_state(sqlite, state).await;
-    let doc = DocumentId::new_random();
+    let doc = server.new_plan().await;
 
-    let mut alice = SyncClient::connect(server.addr).await;
+    let mut alice = server.client().await;
     let mut plan = PlanDocument::create();
     plan.set_title("Unloaded plan").expect("title set");
     alice.open(doc, plan).await;
@@ -462,7 +464,7 @@ async fn idle_document_unloads_and_reloads() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    let mut bob = SyncClient::connect(server.addr).await;
+    let mut bob = server.client().await;
     bob.open(doc, PlanDocument::empty()).await;
     bob.run_until("the reloaded plan", |bob| {
         bob.replica(doc).snapshot().title == "Unloaded plan"
@@ -476,8 +478,8 @@ async fn idle_document_unloads_and_reloads() {
 #[tokio::test]
 async fn corrupt_document_is_never_overwritten() {
     let (server, folder) = TestServer::start().await;
-    let doc = DocumentId::new_random();
-    let mut alice = SyncClient::connect(server.addr).await;
+    let doc = server.new_plan().await;
+    let mut alice = server.client().await;
     alice.open(doc, PlanDocument::create()).await;
     alice
         .edit(doc, |plan| {
@@ -501,7 +503,7 @@ async fn corrupt_document_is_never_overwritten() {
             .await
             .expect("the changes table can be read");
 
-    let mut bob = SyncClient::connect(restarted.addr).await;
+    let mut bob = restarted.client().await;
     bob.open(doc, PlanDocument::create()).await;
     let (error_doc, code) = bob.next_error().await;
     let rows_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")

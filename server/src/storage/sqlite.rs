@@ -196,6 +196,16 @@ impl Storage for SqliteStorage {
             .await?;
             if inserted.rows_affected() == 1 {
                 last_seq += 1;
+                sqlx::query(
+                    "INSERT INTO change_log (document_id, hash, person_id, received_at) \
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (document_id, hash) DO NOTHING",
+                )
+                .bind(&id_text)
+                .bind(change.hash.to_string())
+                .bind(change.author.map(|author| author.to_string()))
+                .bind(now)
+                .execute(&mut *transaction)
+                .await?;
             }
         }
 

@@ -53,13 +53,41 @@ pub struct SyncClient {
 }
 
 impl SyncClient {
-    /// Connects to `ws://{addr}/sync`.
-    pub async fn connect(addr: SocketAddr) -> Self {
-        let url = format!("ws://{addr}/sync");
-        let (socket, _) = within("the WebSocket handshake", connect_async(url))
-            .await
-            .expect("the server accepts the WebSocket");
+    /// Connects to `ws://{addr}/sync` with the session cookie `cookie`
+    /// (`cairn_session=…`) and this server's `Origin`, as a browser does.
+    pub async fn connect(addr: SocketAddr, cookie: &str) -> Self {
+        let socket = within(
+            "the WebSocket handshake",
+            Self::handshake(addr, Some(cookie)),
+        )
+        .await
+        .expect("the server accepts the WebSocket");
+        Self::over(socket)
+    }
 
+    /// Attempts the WebSocket handshake, with a cookie or without.
+    pub async fn handshake(
+        addr: SocketAddr,
+        cookie: Option<&str>,
+    ) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, tokio_tungstenite::tungstenite::Error>
+    {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+        let mut request = format!("ws://{addr}/sync")
+            .into_client_request()
+            .expect("a valid WebSocket URL");
+        let headers = request.headers_mut();
+        headers.insert(
+            "origin",
+            format!("http://{addr}").parse().expect("a valid Origin"),
+        );
+        if let Some(cookie) = cookie {
+            headers.insert("cookie", cookie.parse().expect("a valid Cookie"));
+        }
+        connect_async(request).await.map(|(socket, _)| socket)
+    }
+
+    fn over(socket: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         let mut session = ClientSession::new();
         let _no_documents_yet = session.connected();
 
