@@ -10,6 +10,7 @@
 // the compiler lays out their hydration futures.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 #[cfg(feature = "hydrate")]
 pub mod browser;
