@@ -8,7 +8,9 @@ use leptos_router::path;
 use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
 use crate::components::session_gate::SessionGate;
+use crate::routes::invite::InvitePage;
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
+use crate::routes::{setup::SetupPage, sign_in::SignInPage};
 use crate::session::Session;
 use crate::workspace::Workspace;
 
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>
                     <Route path=path!("/plans/:id/print") view=PrintPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/setup") view=SetupPage/>
+                    <Route path=path!("/invite/:token") view=InvitePage/>
                 </Routes>
             </main>
         </Router>

@@ -1,5 +1,6 @@
 //! Small components shared by the pages.
 
+pub mod account_fields;
 pub mod account_menu;
 pub mod entity_controls;
 pub mod fields;
