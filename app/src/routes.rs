@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod account;
 pub mod invite;
 pub mod plan_list;
 pub mod plan_page;
