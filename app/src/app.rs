@@ -8,7 +8,7 @@ use leptos_router::path;
 use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
 use crate::components::session_gate::SessionGate;
-use crate::routes::{account::AccountPage, invite::InvitePage};
+use crate::routes::{account::AccountPage, invite::InvitePage, people::PeoplePage};
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
 use crate::routes::{setup::SetupPage, sign_in::SignInPage};
 use crate::session::Session;
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/setup") view=SetupPage/>
                     <Route path=path!("/invite/:token") view=InvitePage/>
+                    <Route path=path!("/people") view=PeoplePage/>
                     <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
