@@ -5,8 +5,13 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
+use crate::components::session_gate::SessionGate;
+use crate::routes::{account::AccountPage, invite::InvitePage, people::PeoplePage};
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
+use crate::routes::{setup::SetupPage, sign_in::SignInPage};
+use crate::session::Session;
 use crate::workspace::Workspace;
 
 /// The document around the app, rendered by the server for every route.
@@ -34,6 +39,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
+    // Provided before the workspace, so code built with it can read the
+    // session and call `Session::mark_expired`.
+    let session = Session::new();
+    provide_context(session);
+    Effect::new(move |_| session.start());
+
     let workspace = Workspace::new();
     provide_context(workspace);
     Effect::new(move |_| workspace.start());
@@ -44,13 +55,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="site-header">
                 <a class="brand" href="/">"Cairn"</a>
+                <AccountMenu/>
             </header>
             <main>
+                <SessionGate/>
                 <NoticeBanner/>
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>
                     <Route path=path!("/plans/:id/print") view=PrintPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/setup") view=SetupPage/>
+                    <Route path=path!("/invite/:token") view=InvitePage/>
+                    <Route path=path!("/people") view=PeoplePage/>
+                    <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,5 +1,7 @@
 //! Small components shared by the pages.
 
+pub mod account_fields;
+pub mod account_menu;
 pub mod entity_controls;
 pub mod fields;
 pub mod focus;
@@ -8,6 +10,7 @@ pub mod links;
 pub mod notice;
 pub mod progress_chart;
 pub mod resource_totals;
+pub mod session_gate;
 pub mod smart_marks;
 pub mod sync_status;
 pub mod timeline_table;

@@ -10,12 +10,14 @@
 // the compiler lays out their hydration futures.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 #[cfg(feature = "hydrate")]
 pub mod browser;
 pub mod components;
 pub mod labels;
 pub mod routes;
+pub mod session;
 pub mod workspace;
 
 pub use app::{shell, App};
