@@ -113,7 +113,7 @@ pub fn PlanListPage() -> impl IntoView {
             },
             ..content
         };
-        if let Some(id) = workspace.create_plan(&content) {
+        if let Some(id) = workspace.create_plan(&content, None) {
             navigate(&format!("/plans/{id}"), Default::default());
         }
     };
