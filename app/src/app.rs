@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::notice::NoticeBanner;
+use crate::routes::plan_history::PlanHistoryPage;
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
 use crate::workspace::Workspace;
 
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>
                     <Route path=path!("/plans/:id/print") view=PrintPage/>
+                    <Route path=path!("/plans/:id/history/:point") view=PlanHistoryPage/>
                 </Routes>
             </main>
         </Router>
