@@ -15,7 +15,7 @@
 //! **refused**: the tab sends `Close`, stops syncing it, keeps its copy and
 //! makes it read-only, until a later sync is acknowledged in full (see
 //! [`crate::workspace::access`]). After every close of the socket, the tab
-//! asks `GET /api/session` whether the session ended.
+//! requests `GET /api/session` to learn whether the session ended.
 //!
 //! Callbacks from the browser share the state through `Rc<RefCell<_>>`.
 //! Each callback releases its borrow before it writes a signal, because a
@@ -101,7 +101,7 @@ struct BrowserState {
     /// This tab's actor id. Two tabs of one browser use different ones, so
     /// their changes never collide.
     actor: ActorId,
-    /// Plans the person may only view, as the access route last answered.
+    /// Plans the person may only view, from the access route's last response.
     read_only: HashSet<DocumentId>,
     /// Plans the server did not accept, loaded from the store when a plan
     /// is opened. They are not synced and cannot be edited.

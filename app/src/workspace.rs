@@ -76,10 +76,10 @@ pub struct Workspace {
     /// The last problem worth telling the user about, such as a full
     /// browser store or an error from the server.
     notice: RwSignal<Option<String>>,
-    /// Set when the server answered `401` because the session ended, so the
+    /// Set when the server responded `401` because the session ended, so the
     /// app can ask the person to sign in again. Local edits stay on the
     /// device and sync after the sign-in. Cleared when a connection opens or
-    /// the session route answers again.
+    /// the session route responds again.
     pub session_ended: RwSignal<bool>,
     #[cfg(feature = "hydrate")]
     browser: StoredValue<crate::browser::BrowserHandle>,
@@ -287,9 +287,9 @@ impl Workspace {
         }
     }
 
-    /// Applies an answer of the plan's access route: stores it on this
+    /// Applies a response of the plan's access route: stores it on this
     /// device, makes the plan read-only for a viewer, and syncs a refused
-    /// plan once more when the answer shows the server may now accept it.
+    /// plan once more when the response shows the server may now accept it.
     pub fn apply_access(&self, id: DocumentId, access: &PlanAccess) {
         #[cfg(feature = "hydrate")]
         self.browser.get_value().apply_access(id, access);

@@ -11,8 +11,8 @@
 //!   and opens the plan again only when its access route shows that the
 //!   server may accept it. A sync that the server acknowledges in full
 //!   clears the refusal.
-//! - After every close of the socket the tab asks `GET /api/session`, and a
-//!   `401` sets `session_ended`.
+//! - After every close of the socket the tab requests `GET /api/session`,
+//!   and a `401` sets `session_ended`.
 
 use cairn_plan::PlanDocument;
 use cairn_sync::{DocumentId, ErrorCode};
@@ -56,7 +56,7 @@ impl BrowserHandle {
         self.state.borrow().refused.get(&id).cloned()
     }
 
-    /// Applies an answer of the plan's access route: stores it, sets the
+    /// Applies a response of the plan's access route: stores it, sets the
     /// plan read-only for a viewer, and opens a refused plan once more when
     /// the server may now accept it.
     pub fn apply_access(&self, id: DocumentId, access: &PlanAccess) {
@@ -81,7 +81,7 @@ impl BrowserHandle {
         }
     }
 
-    /// Answers a server error about one plan: registers a plan made on this
+    /// Handles a server error about one plan: registers a plan made on this
     /// device, refuses one the server will not take, or shows the message.
     pub(super) fn on_plan_error(&self, id: DocumentId, code: ErrorCode, message: String) {
         leptos::logging::warn!("the server reported {code:?} for plan {id}: {message}");
@@ -282,7 +282,7 @@ impl BrowserHandle {
     }
 }
 
-/// What registering a plan came to, short of an error.
+/// The result of a registration that did not fail.
 enum Registered {
     /// The server created the plan record.
     Created,

@@ -43,13 +43,13 @@ impl ApiError {
         }
     }
 
-    /// Returns whether the server answered `401`: the session ended or
+    /// Returns whether the server responded `401`: the session ended or
     /// there is none.
     pub fn is_signed_out(&self) -> bool {
         self.status() == Some(401)
     }
 
-    /// Returns whether the server answered `404 plan_not_found`. A `404`
+    /// Returns whether the server responded `404 plan_not_found`. A `404`
     /// without that code comes from a route the server does not have.
     pub fn is_plan_not_found(&self) -> bool {
         matches!(self, ApiError::Status { status: 404, code: Some(code), .. } if code == "plan_not_found")
@@ -69,7 +69,7 @@ fn js_error(value: wasm_bindgen::JsValue) -> String {
 ///
 /// # Errors
 ///
-/// [`ApiError`] when the request fails, the server answers with an error
+/// [`ApiError`] when the request fails, the server responds with an error
 /// status, or the body is missing or not the expected JSON.
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     send_json::<(), T>("GET", url, None)
@@ -82,7 +82,7 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 ///
 /// # Errors
 ///
-/// [`ApiError`] when the request fails, the server answers with an error
+/// [`ApiError`] when the request fails, the server responds with an error
 /// status, or the body is not the expected JSON.
 pub async fn send_json<B: Serialize, T: DeserializeOwned>(
     method: &str,

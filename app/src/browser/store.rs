@@ -8,7 +8,7 @@
 //!
 //! Two small records per plan stay in localStorage outside the [`DocStore`]
 //! trait, because they are small state rather than documents: the last
-//! answer of the plan's access route under `cairn.access.<id>`, and the
+//! response of the plan's access route under `cairn.access.<id>`, and the
 //! refusal of a plan the server did not accept under `cairn.refused.<id>`.
 //!
 //! NOTE: localStorage stores about 5 MiB per origin, which fits a few dozen
@@ -151,12 +151,12 @@ impl DocStore for LocalStorageStore {
     }
 }
 
-/// Loads the last answer of a plan's access route stored on this device.
+/// Loads the last response of a plan's access route stored on this device.
 pub fn load_access(doc: &DocumentId) -> Option<PlanAccess> {
     LocalStorage::get(access_key(doc)).ok()
 }
 
-/// Stores the answer of a plan's access route, so it is known offline.
+/// Stores the response of a plan's access route, so it is available offline.
 pub fn save_access(doc: &DocumentId, access: &PlanAccess) -> Result<(), StoreError> {
     LocalStorage::set(access_key(doc), access).map_err(|error| write_error(doc, error))
 }

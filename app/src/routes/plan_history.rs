@@ -1,6 +1,7 @@
 //! A plan as it was at one point of its history, at
 //! `/plans/:id/history/:point`: read-only, rendered like the print view,
-//! with a banner that says when and after whose changes.
+//! with a banner that gives the time and the person whose changes led to
+//! it.
 //!
 //! The plan comes from `GET /api/plans/{id}/history/{point}` (the plan's
 //! JSON export) and the banner's time and name from the history entry with

@@ -38,8 +38,8 @@ pub struct PlanListItem {
     /// The school year, such as `2026-27`.
     #[serde(default)]
     pub school_year: String,
-    /// What the signed-in person may do with the plan; `None` for a plan
-    /// known only on this device.
+    /// The signed-in person's access to the plan; `None` for a plan stored
+    /// only on this device.
     #[serde(default)]
     pub access: Option<Access>,
     /// Whether the signed-in person may share the plan.
@@ -56,7 +56,7 @@ pub struct School {
     pub name: String,
 }
 
-/// Where a new plan can go, as far as this page knows.
+/// The schools a new plan can go under, as far as this page can tell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SchoolChoices {
     /// Offline, signed out, or still loading: the school is chosen later.

@@ -44,8 +44,8 @@ pub struct PlanContext {
     pub id: DocumentId,
     /// The plan's current snapshot; `None` until it is loaded.
     pub plan: Memo<Option<Plan>>,
-    /// What the signed-in person may do with the plan, as stored on this
-    /// device or last returned by the server; `None` while unknown.
+    /// The signed-in person's access to the plan, as stored on this device
+    /// or last returned by the server; `None` while unknown.
     pub access: RwSignal<Option<PlanAccess>>,
     /// Whether edits are turned off: the person may only view the plan, or
     /// the server did not accept it.

@@ -7,8 +7,8 @@
 //!
 //! - `GET /api/plans/{id}/access` returns [`PlanAccess`]. With
 //!   [`Access::View`] the plan page disables its editing controls.
-//! - The sync protocol answers `Open` of a plan the server has no record of
-//!   with `NotFound`. A plan made on this device that never reached the
+//! - The sync server replies with `NotFound` to `Open` of a plan it has no
+//!   record of. A plan made on this device that never reached the
 //!   server is then registered with `POST /api/plans` and opened again
 //!   ([`respond_to_server_error`], [`registration_outcome`]).
 //! - Otherwise a `NotFound` or `Forbidden` marks the plan **refused**: the
@@ -22,7 +22,7 @@ use thiserror::Error;
 /// The banner of a plan page for a person who may only view the plan.
 pub const VIEW_ONLY_MESSAGE: &str = "You can view this plan but not change it.";
 
-/// What a person may do with a plan.
+/// A person's level of access to a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
@@ -36,7 +36,7 @@ pub enum Access {
 /// under `cairn.access.<id>` so it is known offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanAccess {
-    /// What the person may do with the plan.
+    /// The person's level of access to the plan.
     pub access: Access,
     /// Whether the person may share the plan with others.
     #[serde(default)]
@@ -71,7 +71,7 @@ impl PlanAccess {
     }
 }
 
-/// Why the server did not accept a plan from this device.
+/// The cause of the server's refusal of a plan from this device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalReason {
@@ -103,7 +103,7 @@ impl RefusalReason {
 /// `cairn.refused.<id>` so the state survives a reload.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
-    /// Why the server did not accept the plan.
+    /// The cause of the refusal.
     pub reason: RefusalReason,
     /// The message shown on the plan page.
     pub message: String,
@@ -119,8 +119,7 @@ impl Refusal {
     }
 }
 
-/// What the sync client does after the server reports an error for one
-/// plan.
+/// The sync client's response to a server error about one plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorResponse {
     /// Register the plan with `POST /api/plans`, then open it again.
@@ -134,7 +133,7 @@ pub enum ErrorResponse {
     Report,
 }
 
-/// Decides how to answer a server error for one plan.
+/// Decides the response to a server error about one plan.
 ///
 /// `stored_on_device` is whether this device holds content for the plan,
 /// and `acknowledged` whether the server ever acknowledged any of its
@@ -156,7 +155,7 @@ pub fn respond_to_server_error(
     }
 }
 
-/// What the sync client does after `POST /api/plans` answered.
+/// The sync client's next step after `POST /api/plans` returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegistrationOutcome {
     /// The server created the plan record: open the plan again.
@@ -191,7 +190,7 @@ pub fn refusal_for_missing_access(acknowledged: bool) -> Option<RefusalReason> {
 }
 
 /// Returns whether a refused plan is worth one more sync attempt now that
-/// the access route answered `access`.
+/// the access route returned `access`.
 ///
 /// A plan refused as not found is readable again, so it syncs again. A
 /// plan refused as forbidden tries again only with edit access, because
@@ -248,7 +247,7 @@ pub enum RegistrationSchool {
     /// The school with this id.
     School(String),
     /// No school: a district-level plan, or a person whose role creates no
-    /// plans, whom the server answers with `403`.
+    /// plans, whose registration the server rejects with `403`.
     DistrictLevel,
     /// The person must choose among several schools first.
     NeedsChoice,

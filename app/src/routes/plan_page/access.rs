@@ -1,13 +1,14 @@
-//! What the signed-in person may do with the plan on its page, and the
-//! banner that says so.
+//! The signed-in person's access to the plan on its page, and the banner
+//! that shows it.
 //!
 //! The page starts from the access stored on this device, so a viewer's
-//! page is read-only offline too. It then asks `GET /api/plans/{id}/access`
-//! after hydration and again whenever the connection returns.
+//! page is read-only offline too. It then requests
+//! `GET /api/plans/{id}/access` after hydration and again whenever the
+//! connection returns.
 //!
 //! A plan made offline with its school left for later, by a person with
 //! several schools, cannot be registered with the server until they choose
-//! one; the page asks for it.
+//! one, so the page offers the choice.
 
 use cairn_sync::DocumentId;
 use leptos::prelude::*;
@@ -19,15 +20,16 @@ use crate::workspace::access::{PlanAccess, VIEW_ONLY_MESSAGE};
 use crate::workspace::{use_workspace, ConnectionState};
 
 /// Loads the plan's access: first from this device, then from the server.
-/// Applies each answer to the workspace, which makes a viewer's plan
+/// Applies each response to the workspace, which makes a viewer's plan
 /// read-only.
 pub fn use_plan_access(id: DocumentId) -> RwSignal<Option<PlanAccess>> {
     let workspace = use_workspace();
     let access = RwSignal::new(None::<PlanAccess>);
     let offline = Memo::new(move |_| workspace.connection() == ConnectionState::Offline);
 
-    // The effect runs after hydration, then each time `offline` changes; it
-    // asks the server on its first run and whenever the connection returns.
+    // The effect runs after hydration, then each time `offline` changes, so
+    // it requests the access on its first run and whenever the connection
+    // returns.
     Effect::new(move |first_run: Option<()>| {
         let offline = offline.get();
         if first_run.is_none() {
@@ -48,7 +50,7 @@ pub fn use_plan_access(id: DocumentId) -> RwSignal<Option<PlanAccess>> {
                 }
                 Err(RequestError::PlanNotFound) => workspace.access_not_found(id),
                 Err(RequestError::SignedOut) => workspace.session_ended.set(true),
-                // Offline or a server failure: the stored access stands.
+                // Offline or a server failure: the stored access remains.
                 Err(error) => {
                     leptos::logging::warn!("loading the access to plan {id} failed: {error}")
                 }
@@ -59,8 +61,8 @@ pub fn use_plan_access(id: DocumentId) -> RwSignal<Option<PlanAccess>> {
     access
 }
 
-/// The banner of a plan the server did not accept, or of a plan the person
-/// may only view.
+/// Shows the banner of a plan the server did not accept, or of a plan the
+/// person may only view.
 #[component]
 pub fn AccessBanner() -> impl IntoView {
     let workspace = use_workspace();

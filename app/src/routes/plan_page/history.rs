@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 use super::requests::{self, encode_segment, RequestError};
 use super::use_plan;
 
-/// What the panel and the history view say when the server cannot be
+/// The message of the panel and the history view when the server cannot be
 /// reached.
 pub const NEEDS_CONNECTION: &str = "History needs a connection to the server.";
 
@@ -32,7 +32,7 @@ pub struct HistoryEntry {
     /// entry's address. A number or a string on the wire.
     #[serde(deserialize_with = "point_text")]
     pub point: String,
-    /// Who made the changes.
+    /// The person who made the changes.
     pub person: HistoryPerson,
     /// When the server stored the entry's first change.
     #[serde(deserialize_with = "timestamp")]
@@ -161,14 +161,14 @@ pub enum HistoryState {
     Loading,
     /// The server cannot be reached.
     NeedsConnection,
-    /// The server answered with an error.
+    /// The server responded with an error.
     Failed(String),
     /// The entries, newest first.
     Loaded(Vec<HistoryEntry>),
 }
 
 impl HistoryState {
-    /// Turns the answer of the history route into the panel's state.
+    /// Turns the response of the history route into the panel's state.
     pub fn from_result(result: Result<Vec<HistoryEntry>, RequestError>) -> Self {
         match result {
             Ok(entries) => HistoryState::Loaded(entries),
@@ -178,7 +178,7 @@ impl HistoryState {
     }
 }
 
-/// The list of history entries, opened by the History button.
+/// Shows the list of history entries, opened by the History button.
 #[component]
 pub fn HistoryPanel() -> impl IntoView {
     let context = use_plan();

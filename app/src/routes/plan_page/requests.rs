@@ -14,7 +14,7 @@ use super::history::HistoryEntry;
 use super::share::{Member, Person};
 use crate::workspace::access::{Access, PlanAccess};
 
-/// A failed request, as the plan page tells it apart.
+/// A failed request, in the cases the plan page handles apart.
 // Only the browser build sends requests, so only it builds most variants.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -22,10 +22,10 @@ pub enum RequestError {
     /// The request did not reach the server.
     #[error("the server cannot be reached")]
     NeedsConnection,
-    /// The server answered `401`: the session ended.
+    /// The server responded `401`: the session ended.
     #[error("your session ended; sign in again and try once more")]
     SignedOut,
-    /// The server answered `404 plan_not_found`.
+    /// The server responded `404 plan_not_found`.
     #[error("the server has no plan you can open under this id")]
     PlanNotFound,
     /// Any other failure, with the server's message.

@@ -3,8 +3,8 @@
 //!
 //! A direct share adds to what a person's role gives and never takes it
 //! away, so the list shows only the shares made here, not everyone who can
-//! read the plan. Every change goes to the server at once and the list is
-//! loaded again from its answer.
+//! read the plan. Every change goes to the server at once, and then the
+//! list is loaded again.
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -24,7 +24,7 @@ pub struct Member {
     /// The person's email.
     #[serde(default)]
     pub email: String,
-    /// What the share lets them do.
+    /// The access the share gives.
     pub access: Access,
 }
 
@@ -153,7 +153,7 @@ impl ShareState {
     }
 }
 
-/// The panel opened by the Share button.
+/// Shows the panel opened by the Share button.
 #[component]
 pub fn SharePanel() -> impl IntoView {
     let context = use_plan();
