@@ -526,4 +526,112 @@ mod tests {
         assert!(body.user.creates_plans());
         assert_eq!(body.user.school_ids, vec!["s1".to_owned()]);
     }
+
+    // The browser applies the decisions above to a `cairn_sync` client
+    // session. These tests run the session steps it relies on.
+
+    use cairn_plan::{Plan, PlanDocument};
+    use cairn_sync::{ClientEvent, ClientSession, DocumentId, Message};
+
+    fn plan_document() -> PlanDocument {
+        PlanDocument::from_plan(&Plan {
+            title: "Attendance".to_owned(),
+            ..Plan::default()
+        })
+        .unwrap()
+    }
+
+    fn server_error(doc: DocumentId, code: ErrorCode) -> Message {
+        Message::Error {
+            doc: Some(doc),
+            code,
+            message: "no plan has this id".to_owned(),
+        }
+    }
+
+    #[test]
+    fn refused_plan_stops_sending() {
+        let id = DocumentId::new_random();
+        let mut plan = plan_document();
+        let mut session = ClientSession::new();
+        let _ = session.connected();
+        let opened = session.open(id, plan.automerge(), 0);
+        assert!(matches!(opened.first(), Some(Message::Open { .. })));
+
+        let received = session
+            .receive(server_error(id, ErrorCode::Forbidden), None, 10)
+            .unwrap();
+        assert!(matches!(
+            received.events.as_slice(),
+            [ClientEvent::ServerError {
+                code: ErrorCode::Forbidden,
+                ..
+            }]
+        ));
+        assert_eq!(
+            respond_to_server_error(ErrorCode::Forbidden, true, false),
+            ErrorResponse::Refuse(RefusalReason::Forbidden)
+        );
+
+        let closed = session.close(id);
+        assert_eq!(closed, vec![Message::Close { doc: id }]);
+
+        plan.set_title("Attendance and punctuality").unwrap();
+        assert!(session.local_change(id, plan.automerge(), 20).is_empty());
+        assert!(session.tick(id, plan.automerge(), 60_000).is_empty());
+        session.disconnected();
+        assert!(session.connected().is_empty());
+    }
+
+    #[test]
+    fn registered_plan_opens_again() {
+        let id = DocumentId::new_random();
+        let plan = plan_document();
+        let mut session = ClientSession::new();
+        let _ = session.connected();
+        let _ = session.open(id, plan.automerge(), 0);
+        let _ = session
+            .receive(server_error(id, ErrorCode::NotFound), None, 10)
+            .unwrap();
+        assert_eq!(
+            respond_to_server_error(
+                ErrorCode::NotFound,
+                plan.is_initialized(),
+                !session.acked_heads(&id).is_empty()
+            ),
+            ErrorResponse::Register
+        );
+        assert!(session.is_open(&id));
+
+        let reopened = session.open(id, plan.automerge(), 20);
+
+        assert!(matches!(reopened.first(), Some(Message::Open { doc }) if *doc == id));
+        assert!(matches!(reopened.get(1), Some(Message::Sync { doc, .. }) if *doc == id));
+    }
+
+    #[test]
+    fn full_ack_leaves_no_unacked_changes() {
+        let id = DocumentId::new_random();
+        let mut plan = plan_document();
+        let mut session = ClientSession::new();
+        let _ = session.connected();
+        let _ = session.open(id, plan.automerge(), 0);
+        assert!(session.unacked_changes(&id, plan.automerge()) > 0);
+
+        let heads = plan
+            .automerge()
+            .get_heads()
+            .into_iter()
+            .map(|hash| hash.0)
+            .collect();
+        let _ = session
+            .receive(
+                Message::Ack { doc: id, heads },
+                Some(plan.automerge_mut()),
+                10,
+            )
+            .unwrap();
+
+        assert_eq!(session.unacked_changes(&id, plan.automerge()), 0);
+    }
 }
