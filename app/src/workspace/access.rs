@@ -1,5 +1,5 @@
-//! What the signed-in person may do with a plan, and what the sync client
-//! does when the server rejects a plan.
+//! The signed-in person's access to a plan, and the sync client's response
+//! when the server rejects a plan.
 //!
 //! The server checks access on every request and every sync message, so
 //! nothing here grants anything. These rules decide what the browser shows
@@ -135,7 +135,7 @@ pub enum ErrorResponse {
 
 /// Decides the response to a server error about one plan.
 ///
-/// `stored_on_device` is whether this device holds content for the plan,
+/// `stored_on_device` is whether this device has content for the plan,
 /// and `acknowledged` whether the server ever acknowledged any of its
 /// changes. A plan with content that was never acknowledged was made on
 /// this device and never reached the server, so a `NotFound` means it is
@@ -197,9 +197,9 @@ pub fn refusal_for_missing_access(acknowledged: bool) -> Option<RefusalReason> {
 /// with view access the server rejects the same changes again.
 ///
 /// NOTE: changes refused because their actor id belongs to another person
-/// are sent again once per edit-access answer (each visit to the plan page
-/// and each return of the connection) and refused again each time. The
-/// access route cannot tell that case apart.
+/// are sent again once per access response with edit access (each visit to
+/// the plan page and each return of the connection) and refused again each
+/// time. The access route cannot tell that case apart.
 pub fn may_retry_refused(reason: RefusalReason, access: Access) -> bool {
     match reason {
         RefusalReason::NotFound => true,
