@@ -8,6 +8,7 @@ use leptos_router::path;
 use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
 use crate::components::session_gate::SessionGate;
+use crate::routes::plan_history::PlanHistoryPage;
 use crate::routes::{account::AccountPage, invite::InvitePage, people::PeoplePage};
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
 use crate::routes::{setup::SetupPage, sign_in::SignInPage};
@@ -49,6 +50,15 @@ pub fn App() -> impl IntoView {
     provide_context(workspace);
     Effect::new(move |_| workspace.start());
 
+    // The sync client learns that the session ended when its WebSocket is
+    // refused; the session then shows the sign-in banner and keeps every
+    // local edit.
+    Effect::new(move |_| {
+        if workspace.session_ended.get() {
+            session.mark_expired();
+        }
+    });
+
     view! {
         <Stylesheet id="cairn" href="/pkg/cairn.css"/>
         <Title text="Cairn"/>
@@ -69,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=InvitePage/>
                     <Route path=path!("/people") view=PeoplePage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/plans/:id/history/:point") view=PlanHistoryPage/>
                 </Routes>
             </main>
         </Router>

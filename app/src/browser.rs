@@ -9,17 +9,27 @@
 //! reports it is online again, and never while the browser reports it is
 //! offline.
 //!
+//! When the server reports `NotFound` for a plan made on this device that
+//! it never acknowledged, the tab registers the plan with `POST /api/plans`
+//! and opens it again. A plan the server does not accept otherwise is
+//! **refused**: the tab sends `Close`, stops syncing it, keeps its copy and
+//! makes it read-only, until a later sync is acknowledged in full (see
+//! [`crate::workspace::access`]). After every close of the socket, the tab
+//! requests `GET /api/session` to learn whether the session ended.
+//!
 //! Callbacks from the browser share the state through `Rc<RefCell<_>>`.
 //! Each callback releases its borrow before it writes a signal, because a
 //! signal write can run views that read the state again.
 
+mod access;
+pub mod api;
 pub mod download;
 pub mod http;
 pub mod store;
 mod timers;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::ActorId;
@@ -33,6 +43,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use self::store::{DocStore, LocalStorageStore};
+use crate::workspace::access::Refusal;
 use crate::workspace::{ConnectionState, LocalPlanEntry, PlanSyncState};
 
 /// The first reconnect delay, in milliseconds; each failed attempt doubles
@@ -52,6 +63,7 @@ pub struct Signals {
     pub revision: RwSignal<u64>,
     pub connection: RwSignal<ConnectionState>,
     pub notice: RwSignal<Option<String>>,
+    pub session_ended: RwSignal<bool>,
 }
 
 impl Signals {
@@ -89,6 +101,16 @@ struct BrowserState {
     /// This tab's actor id. Two tabs of one browser use different ones, so
     /// their changes never collide.
     actor: ActorId,
+    /// Plans the person may only view, from the access route's last response.
+    read_only: HashSet<DocumentId>,
+    /// Plans the server did not accept, loaded from the store when a plan
+    /// is opened. They are not synced and cannot be edited.
+    refused: HashMap<DocumentId, Refusal>,
+    /// Plans with a `POST /api/plans` under way.
+    registering: HashSet<DocumentId>,
+    /// Plans made offline with their school left for later, whose person
+    /// must choose among several schools before they can be registered.
+    needs_school: HashSet<DocumentId>,
 }
 
 fn now_ms() -> u64 {
@@ -120,6 +142,10 @@ impl BrowserHandle {
             attempts: 0,
             started: false,
             actor: ActorId::random(),
+            read_only: HashSet::new(),
+            refused: HashMap::new(),
+            registering: HashSet::new(),
+            needs_school: HashSet::new(),
         };
         Self {
             state: SendWrapper::new(Rc::new(RefCell::new(state))),
@@ -161,9 +187,19 @@ impl BrowserHandle {
                 let acked = state.store.load_acked_heads(&id);
                 state.session.restore_acked_heads(id, acked);
                 state.plans.insert(id, plan);
+                if let Some(refusal) = store::load_refusal(&id) {
+                    state.refused.insert(id, refusal);
+                }
             }
-            let plan = &state.plans[&id];
-            state.session.open(id, plan.automerge(), now_ms())
+
+            // A refused plan stays off the connection, so its changes are
+            // not sent again on every visit to its page.
+            if state.refused.contains_key(&id) {
+                Vec::new()
+            } else {
+                let plan = &state.plans[&id];
+                state.session.open(id, plan.automerge(), now_ms())
+            }
         };
         self.send(outgoing);
         self.signals.bump();
@@ -183,6 +219,9 @@ impl BrowserHandle {
     pub fn sync_state(&self, id: DocumentId) -> PlanSyncState {
         let state = self.state.borrow();
         match state.plans.get(&id) {
+            Some(plan) if state.refused.contains_key(&id) => PlanSyncState::NotSyncing {
+                unacked: state.session.unacked_changes(&id, plan.automerge()),
+            },
             Some(plan) => PlanSyncState::Known(state.session.status(&id, plan.automerge())),
             None => PlanSyncState::Loading,
         }
@@ -198,9 +237,9 @@ impl BrowserHandle {
         state.store.list()
     }
 
-    pub fn create_plan(&self, content: &Plan) -> Option<DocumentId> {
+    pub fn create_plan(&self, content: &Plan, school_id: Option<String>) -> Option<DocumentId> {
         let id = DocumentId::new_random();
-        {
+        let listed = {
             let mut state = self.state.borrow_mut();
             let mut plan = match PlanDocument::from_plan(content) {
                 Ok(plan) => plan,
@@ -211,6 +250,19 @@ impl BrowserHandle {
             };
             plan.set_actor(state.actor.clone());
             state.plans.insert(id, plan);
+
+            // The entry carries the school to register the plan under;
+            // `persist` keeps it from here on.
+            state.store.save_entry(LocalPlanEntry {
+                id,
+                title: content.title.clone(),
+                school: content.school.clone(),
+                school_year: content.school_year.clone(),
+                school_id,
+            })
+        };
+        if let Err(error) = listed {
+            self.signals.notice.set(Some(error.to_string()));
         }
         self.persist(id);
         self.open_plan(id);
@@ -222,6 +274,10 @@ impl BrowserHandle {
         id: DocumentId,
         edit: impl FnOnce(&mut PlanDocument) -> Result<(), PlanError>,
     ) {
+        if self.is_read_only(id) {
+            leptos::logging::warn!("an edit of read-only plan {id} was ignored");
+            return;
+        }
         let result = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
@@ -273,6 +329,9 @@ impl BrowserHandle {
         id: DocumentId,
         step: impl FnOnce(&mut EditHistory, &mut PlanDocument) -> Result<bool, PlanError>,
     ) {
+        if self.is_read_only(id) {
+            return;
+        }
         let result = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
@@ -313,11 +372,13 @@ impl BrowserHandle {
                 return;
             };
             let snapshot = plan.snapshot();
+            let school_id = state.store.entry(&id).and_then(|entry| entry.school_id);
             let entry = LocalPlanEntry {
                 id,
                 title: snapshot.title,
                 school: snapshot.school,
                 school_year: snapshot.school_year,
+                school_id,
             };
             state
                 .store
@@ -389,6 +450,9 @@ impl BrowserHandle {
         };
         self.send(outgoing);
         self.signals.connection.set(ConnectionState::Online);
+        // The sync route needs a session, so an open socket shows that the
+        // session is alive.
+        self.signals.session_ended.set(false);
         self.signals.bump();
     }
 
@@ -408,6 +472,10 @@ impl BrowserHandle {
             }
         };
 
+        let acknowledged_doc = match &message {
+            Message::Ack { doc, .. } => Some(*doc),
+            _ => None,
+        };
         let received = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
@@ -431,6 +499,9 @@ impl BrowserHandle {
             self.handle_event(event);
         }
         self.send(received.outgoing);
+        if let Some(id) = acknowledged_doc {
+            self.clear_refusal_if_saved(id);
+        }
         self.signals.bump();
     }
 
@@ -443,8 +514,17 @@ impl BrowserHandle {
                     self.signals.notice.set(Some(error.to_string()));
                 }
             }
-            ClientEvent::ServerError { doc, code, message } => {
-                leptos::logging::warn!("the server reported {code:?} for {doc:?}: {message}");
+            ClientEvent::ServerError {
+                doc: Some(id),
+                code,
+                message,
+            } => self.on_plan_error(id, code, message),
+            ClientEvent::ServerError {
+                doc: None,
+                code,
+                message,
+            } => {
+                leptos::logging::warn!("the server reported {code:?}: {message}");
                 self.signals.notice.set(Some(message));
             }
             ClientEvent::Ephemeral { .. } => {}
@@ -459,6 +539,7 @@ impl BrowserHandle {
         }
         self.signals.connection.set(ConnectionState::Offline);
         self.signals.bump();
+        self.check_session();
         self.schedule_reconnect();
     }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod invite;
 pub mod people;
+pub mod plan_history;
 pub mod plan_list;
 pub mod plan_page;
 pub mod print_view;

@@ -57,7 +57,7 @@ pub enum ApiError {
     InvalidCredentials,
 
     /// Too many failed sign-ins for the email or the address.
-    #[error("Too many failed sign-ins. Try again in {} minutes.", retry_after_seconds.div_ceil(60))]
+    #[error("Too many failed sign-ins for this email or from this network.")]
     TooManyAttempts {
         /// Seconds until sign-in is allowed again.
         retry_after_seconds: u64,

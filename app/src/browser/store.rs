@@ -6,6 +6,11 @@
 //! under `cairn.acked.<id>`. The list of the plans on this device, shown when
 //! the server cannot be reached, is under `cairn.plans`.
 //!
+//! Two small records per plan stay in localStorage outside the [`DocStore`]
+//! trait, because they are small state rather than documents: the last
+//! response of the plan's access route under `cairn.access.<id>`, and the
+//! refusal of a plan the server did not accept under `cairn.refused.<id>`.
+//!
 //! NOTE: localStorage stores about 5 MiB per origin, which fits a few dozen
 //! plans. IndexedDB has room for a coach's whole set and will replace this
 //! store behind the same trait; its API is asynchronous, so the trait will
@@ -18,6 +23,7 @@ use cairn_sync::DocumentId;
 use gloo_storage::{LocalStorage, Storage};
 use thiserror::Error;
 
+use crate::workspace::access::{PlanAccess, Refusal};
 use crate::workspace::LocalPlanEntry;
 
 const PLAN_LIST_KEY: &str = "cairn.plans";
@@ -65,6 +71,11 @@ pub trait DocStore {
 
     /// Adds a plan to the list of plans on this device or updates its entry.
     fn save_entry(&self, entry: LocalPlanEntry) -> Result<(), StoreError>;
+
+    /// Returns the list entry of one plan, if this device lists it.
+    fn entry(&self, doc: &DocumentId) -> Option<LocalPlanEntry> {
+        self.list().into_iter().find(|entry| entry.id == *doc)
+    }
 }
 
 /// The [`DocStore`] over the browser's localStorage.
@@ -77,6 +88,14 @@ fn document_key(doc: &DocumentId) -> String {
 
 fn acked_key(doc: &DocumentId) -> String {
     format!("cairn.acked.{doc}")
+}
+
+fn access_key(doc: &DocumentId) -> String {
+    format!("cairn.access.{doc}")
+}
+
+fn refusal_key(doc: &DocumentId) -> String {
+    format!("cairn.refused.{doc}")
 }
 
 fn write_error(doc: &DocumentId, error: gloo_storage::errors::StorageError) -> StoreError {
@@ -129,5 +148,33 @@ impl DocStore for LocalStorageStore {
             None => entries.push(entry),
         }
         LocalStorage::set(PLAN_LIST_KEY, entries).map_err(|error| write_error(&doc, error))
+    }
+}
+
+/// Loads the last response of a plan's access route stored on this device.
+pub fn load_access(doc: &DocumentId) -> Option<PlanAccess> {
+    LocalStorage::get(access_key(doc)).ok()
+}
+
+/// Stores the response of a plan's access route, so it is available offline.
+pub fn save_access(doc: &DocumentId, access: &PlanAccess) -> Result<(), StoreError> {
+    LocalStorage::set(access_key(doc), access).map_err(|error| write_error(doc, error))
+}
+
+/// Loads the refusal of a plan the server did not accept, if any.
+pub fn load_refusal(doc: &DocumentId) -> Option<Refusal> {
+    LocalStorage::get(refusal_key(doc)).ok()
+}
+
+/// Stores the refusal of a plan, or removes it with `None`.
+pub fn save_refusal(doc: &DocumentId, refusal: Option<&Refusal>) -> Result<(), StoreError> {
+    match refusal {
+        Some(refusal) => {
+            LocalStorage::set(refusal_key(doc), refusal).map_err(|error| write_error(doc, error))
+        }
+        None => {
+            LocalStorage::delete(refusal_key(doc));
+            Ok(())
+        }
     }
 }

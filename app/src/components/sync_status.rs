@@ -18,6 +18,10 @@ pub fn describe(state: PlanSyncState) -> String {
         PlanSyncState::Known(SyncStatus::Offline { unacked }) => {
             format!("Offline: {} not yet saved on the server", changes(unacked))
         }
+        PlanSyncState::NotSyncing { unacked: 0 } => "Not syncing".to_owned(),
+        PlanSyncState::NotSyncing { unacked } => {
+            format!("Not syncing: {} not saved on the server", changes(unacked))
+        }
     }
 }
 
@@ -37,7 +41,9 @@ pub fn SyncStatusBadge(plan: DocumentId) -> impl IntoView {
 
     let class = move || match state.get() {
         PlanSyncState::Known(SyncStatus::Saved) => "sync-status saved",
-        PlanSyncState::Known(SyncStatus::Offline { .. }) => "sync-status offline",
+        PlanSyncState::Known(SyncStatus::Offline { .. }) | PlanSyncState::NotSyncing { .. } => {
+            "sync-status offline"
+        }
         _ => "sync-status syncing",
     };
 

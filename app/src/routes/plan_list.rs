@@ -1,5 +1,10 @@
 //! The list of plans: the server's plan index merged with the plans stored
 //! on this device, so the list still works offline.
+//!
+//! The new-plan form picks the plan's school from `GET /api/schools`, with
+//! "District level" for district admins (from `GET /api/session`). Offline,
+//! or without a session, the only choice is "School chosen later", and the
+//! plan is registered under a school when it first reaches the server.
 
 use cairn_plan::templates::{template, templates};
 use cairn_plan::timeline::SchoolYear;
@@ -10,6 +15,7 @@ use leptos_router::hooks::use_navigate;
 use serde::Deserialize;
 
 use crate::routes::plan_page::today;
+use crate::workspace::access::{Access, SessionPerson};
 use crate::workspace::use_workspace;
 
 /// The template a new plan starts from unless the user picks another.
@@ -32,6 +38,92 @@ pub struct PlanListItem {
     /// The school year, such as `2026-27`.
     #[serde(default)]
     pub school_year: String,
+    /// The signed-in person's access to the plan; `None` for a plan stored
+    /// only on this device.
+    #[serde(default)]
+    pub access: Option<Access>,
+    /// Whether the signed-in person may share the plan.
+    #[serde(default)]
+    pub can_share: bool,
+}
+
+/// A school of the district, from `GET /api/schools`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct School {
+    /// The server's id of the school.
+    pub id: String,
+    /// The school's name.
+    pub name: String,
+}
+
+/// The schools a new plan can go under, as far as this page can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchoolChoices {
+    /// Offline, signed out, or still loading: the school is chosen later.
+    Unknown,
+    /// The schools the signed-in person may create plans in.
+    Known {
+        /// The schools, in the server's order.
+        schools: Vec<School>,
+        /// Whether the person may create district-level plans.
+        district_level: bool,
+    },
+}
+
+impl SchoolChoices {
+    /// Narrows the district's schools to those the person creates plans in:
+    /// all of them for a district admin, their assigned schools otherwise.
+    pub fn for_person(schools: Vec<School>, person: &SessionPerson) -> Self {
+        let district_level = person.is_district_admin();
+        let schools = if district_level {
+            schools
+        } else {
+            schools
+                .into_iter()
+                .filter(|school| person.school_ids.contains(&school.id))
+                .collect()
+        };
+        SchoolChoices::Known {
+            schools,
+            district_level,
+        }
+    }
+
+    /// Lists the school select's options as (value, label). The empty value
+    /// means no school: district level, or chosen later.
+    pub fn options(&self) -> Vec<(String, String)> {
+        let chosen_later = || vec![(String::new(), "School chosen later".to_owned())];
+        match self {
+            SchoolChoices::Unknown => chosen_later(),
+            SchoolChoices::Known {
+                schools,
+                district_level,
+            } => {
+                let mut options: Vec<(String, String)> = schools
+                    .iter()
+                    .map(|school| (school.id.clone(), school.name.clone()))
+                    .collect();
+                if *district_level {
+                    options.push((String::new(), "District level".to_owned()));
+                }
+                if options.is_empty() {
+                    return chosen_later();
+                }
+                options
+            }
+        }
+    }
+
+    /// Returns the name of the school with `id`, if it is a choice.
+    pub fn school_name(&self, id: &str) -> Option<String> {
+        match self {
+            SchoolChoices::Known { schools, .. } => schools
+                .iter()
+                .find(|school| school.id == id)
+                .map(|school| school.name.clone()),
+            SchoolChoices::Unknown => None,
+        }
+    }
 }
 
 /// What the server's plan index returned, or why it could not.
@@ -69,6 +161,8 @@ pub fn PlanListPage() -> impl IntoView {
                         school: entry.school,
                         district: String::new(),
                         school_year: entry.school_year,
+                        access: None,
+                        can_share: false,
                     },
                     true,
                 )),
@@ -79,6 +173,23 @@ pub fn PlanListPage() -> impl IntoView {
 
     let navigate = use_navigate();
     let template_key = RwSignal::new(BLANK_TEMPLATE.to_owned());
+
+    // The school choices need the session and fill in after hydration.
+    // `school_choice` is `None` until the person picks one, which means the
+    // first option.
+    let school_choices = RwSignal::new(SchoolChoices::Unknown);
+    let school_choice = RwSignal::new(None::<String>);
+    let creates_plans = RwSignal::new(true);
+    Effect::new(move |_| load_school_choices(school_choices, creates_plans));
+    let chosen_school = Signal::derive(move || {
+        let value = school_choice.get().unwrap_or_else(|| {
+            school_choices
+                .with(|choices| choices.options().into_iter().next())
+                .map(|(value, _)| value)
+                .unwrap_or_default()
+        });
+        (!value.is_empty()).then_some(value)
+    });
 
     // The school years to choose from depend on today's date, which only the
     // browser has, so they fill in after hydration: this school year and
@@ -105,15 +216,23 @@ pub fn PlanListPage() -> impl IntoView {
             }
             None => Plan::default(),
         };
+        let school_id = chosen_school.get_untracked();
+        let school_name = school_id
+            .as_deref()
+            .and_then(|id| school_choices.with_untracked(|choices| choices.school_name(id)));
         let content = Plan {
             title: if content.title.trim().is_empty() {
                 "Untitled plan".to_owned()
             } else {
                 content.title
             },
+            school: match school_name {
+                Some(name) if content.school.trim().is_empty() => name,
+                _ => content.school,
+            },
             ..content
         };
-        if let Some(id) = workspace.create_plan(&content) {
+        if let Some(id) = workspace.create_plan(&content, school_id) {
             navigate(&format!("/plans/{id}"), Default::default());
         }
     };
@@ -146,13 +265,26 @@ pub fn PlanListPage() -> impl IntoView {
                             </For>
                         </select>
                     </label>
-                    <button type="submit" class="primary" data-testid="new-plan">
+                    <label class="field">
+                        <span class="field-label">"School"</span>
+                        <select
+                            data-testid="new-plan-school"
+                            prop:value=move || chosen_school.get().unwrap_or_default()
+                            on:change=move |event| school_choice.set(Some(event_target_value(&event)))
+                        >
+                            {move || school_choices.with(SchoolChoices::options).into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="primary" data-testid="new-plan" disabled=move || !creates_plans.get() aria-describedby="new-plan-role">
                         "New plan"
                     </button>
                 </form>
-                <ImportButton import_result/>
+                <ImportButton import_result school_id=chosen_school disabled=Signal::derive(move || !creates_plans.get())/>
             </div>
             <p id="template-description" class="template-description">{template_description}</p>
+            <p id="new-plan-role" class="template-description" hidden=move || creates_plans.get()>
+                "Your role does not create plans. A school leader, coach or district admin can create one and share it with you."
+            </p>
             {move || import_result.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
             {move || match server_list.get() {
                 ServerList::Unavailable(reason) => Some(view! {
@@ -172,7 +304,7 @@ pub fn PlanListPage() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=|(item, on_device)| (item.id, item.title.clone(), *on_device) let:row>
+                    <For each=move || rows.get() key=|(item, on_device)| (item.id, item.title.clone(), item.access, *on_device) let:row>
                         <PlanRow item=row.0 on_device=row.1/>
                     </For>
                 </tbody>
@@ -202,6 +334,7 @@ fn PlanRow(item: PlanListItem, on_device: bool) -> impl IntoView {
         <tr>
             <td>
                 <a href=href>{title}</a>
+                {(item.access == Some(Access::View)).then(|| view! { " " <span class="tag" data-testid="view-only-tag">"View only"</span> })}
             </td>
             <td>{place}</td>
             <td>{item.school_year}</td>
@@ -243,8 +376,14 @@ pub struct ImportWithProblems {
 
 /// Imports a CSV plan through the server. A clean import opens the plan; an
 /// import with skipped rows or unreadable cells shows them first.
+///
+/// The plan goes under `school_id`, or at district level without one.
 #[component]
-fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
+fn ImportButton(
+    import_result: RwSignal<Option<String>>,
+    school_id: Signal<Option<String>>,
+    disabled: Signal<bool>,
+) -> impl IntoView {
     let problems = RwSignal::new(None::<ImportWithProblems>);
     #[cfg(feature = "hydrate")]
     let navigate = use_navigate();
@@ -268,9 +407,10 @@ fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
             problems.set(None);
 
             let navigate = navigate.clone();
+            let school_id = school_id.get_untracked();
             leptos::task::spawn_local(async move {
                 let file_name = file.name();
-                match import_file(file).await {
+                match import_file(file, school_id).await {
                     Ok((id, report)) if report.skipped.is_empty() && report.warnings.is_empty() => {
                         navigate(&format!("/plans/{id}"), Default::default())
                     }
@@ -284,13 +424,13 @@ fn ImportButton(import_result: RwSignal<Option<String>>) -> impl IntoView {
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, import_result);
+        let _ = (event, import_result, school_id);
     };
 
     view! {
         <label class="button">
             "Import CSV"
-            <input type="file" accept=".csv,text/csv" class="visually-hidden" on:change=on_change data-testid="import-csv"/>
+            <input type="file" accept=".csv,text/csv" class="visually-hidden" on:change=on_change disabled=move || disabled.get() data-testid="import-csv"/>
         </label>
         {move || problems.get().map(|problems| view! { <ImportProblems problems/> })}
     }
@@ -326,7 +466,10 @@ fn ImportProblems(problems: ImportWithProblems) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-async fn import_file(file: web_sys::File) -> Result<(DocumentId, ImportReportBody), String> {
+async fn import_file(
+    file: web_sys::File,
+    school_id: Option<String>,
+) -> Result<(DocumentId, ImportReportBody), String> {
     #[derive(Deserialize)]
     struct Imported {
         id: DocumentId,
@@ -338,9 +481,16 @@ async fn import_file(file: web_sys::File) -> Result<(DocumentId, ImportReportBod
     let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| format!("The file {} could not be read.", file.name()))?;
+    let url = match school_id {
+        Some(school_id) => format!(
+            "/api/plans/import?school_id={}",
+            crate::browser::api::encode_component(&school_id)
+        ),
+        None => "/api/plans/import".to_owned(),
+    };
     let imported: Imported = crate::browser::http::request_json_with_body(
         "POST",
-        "/api/plans/import",
+        &url,
         Some(js_sys::Uint8Array::new(&bytes).into()),
     )
     .await
@@ -361,4 +511,128 @@ fn load_server_list(server_list: RwSignal<ServerList>) {
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = server_list;
+}
+
+/// Loads the schools a new plan can go under, and whether the person's role
+/// creates plans. Without a session or a connection the choices stay
+/// unknown and the form stays enabled: the server decides at registration.
+pub(crate) fn load_school_choices(choices: RwSignal<SchoolChoices>, creates_plans: RwSignal<bool>) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        use crate::browser::api::get_json;
+        use crate::workspace::access::SessionBody;
+
+        let session = match get_json::<SessionBody>("/api/session").await {
+            Ok(session) => session,
+            Err(error) => {
+                leptos::logging::log!("the school choices stay unknown: {error}");
+                return;
+            }
+        };
+        creates_plans.set(session.user.creates_plans());
+
+        match get_json::<Vec<School>>("/api/schools").await {
+            Ok(schools) => choices.set(SchoolChoices::for_person(schools, &session.user)),
+            Err(error) => leptos::logging::warn!("loading the district's schools failed: {error}"),
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (choices, creates_plans);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn school(id: &str, name: &str) -> School {
+        School {
+            id: id.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    fn person(role: &str, schools: &[&str]) -> SessionPerson {
+        serde_json::from_value(serde_json::json!({ "role": role, "school_ids": schools })).unwrap()
+    }
+
+    fn labels(choices: &SchoolChoices) -> Vec<String> {
+        choices
+            .options()
+            .into_iter()
+            .map(|(_, label)| label)
+            .collect()
+    }
+
+    #[test]
+    fn unknown_schools_are_chosen_later() {
+        assert_eq!(
+            SchoolChoices::Unknown.options(),
+            vec![(String::new(), "School chosen later".to_owned())]
+        );
+    }
+
+    #[test]
+    fn admin_gets_every_school_and_district_level() {
+        let choices = SchoolChoices::for_person(
+            vec![
+                school("s1", "Lincoln Elementary"),
+                school("s2", "Cedar Park Elementary"),
+            ],
+            &person("district_admin", &[]),
+        );
+
+        assert_eq!(
+            labels(&choices),
+            vec![
+                "Lincoln Elementary",
+                "Cedar Park Elementary",
+                "District level"
+            ]
+        );
+        assert_eq!(choices.options()[2].0, "");
+    }
+
+    #[test]
+    fn coach_gets_assigned_schools() {
+        let choices = SchoolChoices::for_person(
+            vec![
+                school("s1", "Lincoln Elementary"),
+                school("s2", "Cedar Park Elementary"),
+            ],
+            &person("coach", &["s2"]),
+        );
+
+        assert_eq!(
+            choices.options(),
+            vec![("s2".to_owned(), "Cedar Park Elementary".to_owned())]
+        );
+        assert_eq!(
+            choices.school_name("s2").as_deref(),
+            Some("Cedar Park Elementary")
+        );
+        assert_eq!(choices.school_name("s1"), None);
+    }
+
+    #[test]
+    fn no_school_falls_back_to_later() {
+        let choices = SchoolChoices::for_person(
+            vec![school("s1", "Lincoln Elementary")],
+            &person("school_leader", &[]),
+        );
+
+        assert_eq!(labels(&choices), vec!["School chosen later"]);
+    }
+
+    #[test]
+    fn plan_list_reads_access() {
+        let items: Vec<PlanListItem> = serde_json::from_str(
+            r#"[{"id": "67e55044-10b1-426f-9247-bb680e5fe0c8", "title": "Attendance", "access": "view", "can_share": false},
+                {"id": "67e55044-10b1-426f-9247-bb680e5fe0c9", "title": "Literacy"}]"#,
+        )
+        .unwrap();
+
+        assert_eq!(items[0].access, Some(Access::View));
+        assert!(!items[0].can_share);
+        assert_eq!(items[1].access, None);
+    }
 }

@@ -4,13 +4,22 @@
 //! as an empty replica that fills in from the server) and renders each
 //! section from the plan's current snapshot. Edits go through
 //! [`crate::workspace::Workspace::edit`].
+//!
+//! The editable sections sit in one `<fieldset>`, which is disabled while
+//! the plan is read-only, so the browser disables every input, select,
+//! textarea and button in them. The tools above it (exports, print view,
+//! history, sharing) stay usable.
 
+mod access;
 mod actions;
 mod goals;
 mod header;
+pub(crate) mod history;
 mod monitoring;
 mod progress;
+pub(crate) mod requests;
 mod root_causes;
+mod share;
 mod timeline;
 mod tools;
 
@@ -20,6 +29,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::sync_status::SyncStatusBadge;
+use crate::workspace::access::PlanAccess;
 use crate::workspace::{use_workspace, ConnectionState};
 
 /// How long an online plan page waits for a plan's first sync before it
@@ -34,6 +44,12 @@ pub struct PlanContext {
     pub id: DocumentId,
     /// The plan's current snapshot; `None` until it is loaded.
     pub plan: Memo<Option<Plan>>,
+    /// The signed-in person's access to the plan, as stored on this device
+    /// or last returned by the server; `None` while unknown.
+    pub access: RwSignal<Option<PlanAccess>>,
+    /// Whether edits are turned off: the person may only view the plan, or
+    /// the server did not accept it.
+    pub read_only: Memo<bool>,
 }
 
 /// The page at `/plans/:id`.
@@ -60,7 +76,14 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     on_cleanup(move || workspace.close_plan(id));
 
     let plan = Memo::new(move |_| workspace.plan(id));
-    provide_context(PlanContext { id, plan });
+    let access = access::use_plan_access(id);
+    let read_only = Memo::new(move |_| workspace.is_read_only(id));
+    provide_context(PlanContext {
+        id,
+        plan,
+        access,
+        read_only,
+    });
 
     let waiting_message = use_loading_message();
 
@@ -90,20 +113,25 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     view! {
         <article class="plan" data-plan-id=id.to_string()>
             <SyncStatusBadge plan=id/>
+            <access::AccessBanner/>
+            <access::SchoolNeeded/>
             <Show
                 when=move || plan.with(Option::is_some)
                 fallback=move || view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }
             >
                 {view! { <tools::PlanTools/> }.into_any()}
-                {view! { <header::PlanHeader/> }.into_any()}
-                {view! { <root_causes::RootCauses/> }.into_any()}
-                {view! { <goals::Goals/> }.into_any()}
-                {view! { <actions::Actions/> }.into_any()}
-                {view! { <monitoring::Resources/> }.into_any()}
-                {view! { <monitoring::Milestones/> }.into_any()}
-                {view! { <timeline::TimelineSection/> }.into_any()}
-                {view! { <progress::ProgressMonitoring/> }.into_any()}
-                {view! { <monitoring::CheckIns/> }.into_any()}
+                <fieldset class="plan-body" disabled=move || read_only.get() data-testid="plan-body">
+                    <legend class="visually-hidden">"Plan contents"</legend>
+                    {view! { <header::PlanHeader/> }.into_any()}
+                    {view! { <root_causes::RootCauses/> }.into_any()}
+                    {view! { <goals::Goals/> }.into_any()}
+                    {view! { <actions::Actions/> }.into_any()}
+                    {view! { <monitoring::Resources/> }.into_any()}
+                    {view! { <monitoring::Milestones/> }.into_any()}
+                    {view! { <timeline::TimelineSection/> }.into_any()}
+                    {view! { <progress::ProgressMonitoring/> }.into_any()}
+                    {view! { <monitoring::CheckIns/> }.into_any()}
+                </fieldset>
             </Show>
         </article>
     }

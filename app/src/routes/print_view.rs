@@ -137,8 +137,15 @@ fn reviews_text(check_in: &cairn_plan::CheckIn, plan: &Plan) -> String {
     }
 }
 
+/// The whole plan as a read-only document, also used for the plan as it
+/// was at a history point.
 #[component]
-fn PrintedPlan(plan: Plan) -> impl IntoView {
+pub(crate) fn PrintedPlan(
+    plan: Plan,
+    /// Shows the "Printed" date under the title; off for a past version.
+    #[prop(default = true)]
+    show_print_date: bool,
+) -> impl IntoView {
     let today = today();
     let place = if plan.school.is_empty() {
         plan.district.clone()
@@ -255,7 +262,7 @@ fn PrintedPlan(plan: Plan) -> impl IntoView {
                 <h1>{or_dash(&plan.title)}</h1>
                 <p>{summary_line(&plan, &place)}</p>
                 <p>"Team: " {or_dash(&plan.team)}</p>
-                <p class="printed-on">{format!("Printed {}", today.format("%B %-d, %Y"))}</p>
+                {show_print_date.then(|| view! { <p class="printed-on">{format!("Printed {}", today.format("%B %-d, %Y"))}</p> })}
             </header>
             <section><h2>"Root causes"</h2><ol>{root_causes}</ol></section>
             <section><h2>"SMART goals and progress"</h2>{goals}</section>

@@ -1,5 +1,6 @@
 //! The plan's toolbar: undo and redo of this tab's own edits, the exports,
-//! and the print view.
+//! the print view, the plan's history, and sharing for people who may
+//! share the plan. Everything but undo and redo works on a read-only plan.
 //!
 //! Ctrl+Z (Cmd+Z on a Mac) undoes and Ctrl+Shift+Z or Ctrl+Y redoes
 //! anywhere on the plan page, text fields included. The plan document, not
@@ -8,6 +9,8 @@
 
 use leptos::prelude::*;
 
+use super::history::HistoryPanel;
+use super::share::SharePanel;
 use super::use_plan;
 use crate::workspace::use_workspace;
 
@@ -36,6 +39,15 @@ pub fn PlanTools() -> impl IntoView {
     let workspace = use_workspace();
     let context = use_plan();
     let history = Memo::new(move |_| workspace.history_state(context.id));
+    let can_undo = move || history.get().0 && !context.read_only.get();
+    let can_redo = move || history.get().1 && !context.read_only.get();
+    let can_share = Memo::new(move |_| {
+        context
+            .access
+            .with(|access| access.as_ref().is_some_and(|access| access.can_share))
+    });
+    let history_open = RwSignal::new(false);
+    let share_open = RwSignal::new(false);
 
     let export = move |format: ExportFormat| {
         let Some(plan) = context.plan.get_untracked() else {
@@ -67,7 +79,7 @@ pub fn PlanTools() -> impl IntoView {
         <nav class="plan-tools" aria-label="Plan tools">
             <button
                 type="button"
-                disabled=move || !history.get().0
+                disabled=move || !can_undo()
                 on:click=move |_| workspace.undo(context.id)
                 aria-keyshortcuts="Control+Z"
                 data-testid="undo"
@@ -76,7 +88,7 @@ pub fn PlanTools() -> impl IntoView {
             </button>
             <button
                 type="button"
-                disabled=move || !history.get().1
+                disabled=move || !can_redo()
                 on:click=move |_| workspace.redo(context.id)
                 aria-keyshortcuts="Control+Shift+Z Control+Y"
                 data-testid="redo"
@@ -86,7 +98,33 @@ pub fn PlanTools() -> impl IntoView {
             <button type="button" on:click=move |_| export(ExportFormat::Csv) data-testid="export-csv">"Export CSV"</button>
             <button type="button" on:click=move |_| export(ExportFormat::Json) data-testid="export-json">"Export JSON"</button>
             <a class="button" href=format!("/plans/{}/print", context.id) data-testid="print-view">"Print view"</a>
+            <button
+                type="button"
+                aria-expanded=move || history_open.get().to_string()
+                aria-controls=move || history_open.get().then_some("plan-history")
+                on:click=move |_| history_open.update(|open| *open = !*open)
+                data-testid="history-toggle"
+            >
+                "History"
+            </button>
+            <Show when=move || can_share.get()>
+                <button
+                    type="button"
+                    aria-expanded=move || share_open.get().to_string()
+                    aria-controls=move || share_open.get().then_some("plan-share")
+                    on:click=move |_| share_open.update(|open| *open = !*open)
+                    data-testid="share-toggle"
+                >
+                    "Share"
+                </button>
+            </Show>
         </nav>
+        <Show when=move || history_open.get()>
+            <HistoryPanel/>
+        </Show>
+        <Show when=move || share_open.get() && can_share.get()>
+            <SharePanel/>
+        </Show>
     }
 }
 
