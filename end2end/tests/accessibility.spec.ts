@@ -31,7 +31,7 @@ async function expectNoViolations(page: Page) {
 }
 
 test('the plan list has no accessibility violations', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   await expect(page.getByTestId('plan-list')).toContainText('Lincoln');
   await expectNoViolations(page);
@@ -39,7 +39,7 @@ test('the plan list has no accessibility violations', async ({ browser }) => {
 });
 
 test('the plan page has no accessibility violations', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await openPlan(page, server.url, planId);
   await expect(page.getByTestId('goal-progress').first()).toBeVisible();
   await expectNoViolations(page);
@@ -52,7 +52,7 @@ test('the plan page has no accessibility violations', async ({ browser }) => {
 });
 
 test('the print view has no accessibility violations', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(`${server.url}/plans/${planId}/print`);
   await expect(page.getByTestId('print-view')).toBeVisible();
   await expect(page.getByTestId('printed-goal')).toHaveCount(3);
@@ -61,7 +61,7 @@ test('the print view has no accessibility violations', async ({ browser }) => {
 });
 
 test('every control of the plan page is reached by Tab', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await openPlan(page, server.url, planId);
   await expect(page.getByTestId('goal-progress').first()).toBeVisible();
 
@@ -94,7 +94,7 @@ test('every control of the plan page is reached by Tab', async ({ browser }) => 
 });
 
 test('a root cause is added, written and removed with the keyboard alone', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await openPlan(page, server.url, planId);
   const before = await page.getByTestId('root-cause').count();
 

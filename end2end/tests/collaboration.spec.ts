@@ -19,8 +19,8 @@ test.afterAll(async () => {
 });
 
 test('each context sees the other context edits', async ({ browser }) => {
-  const alice = await newPerson(browser);
-  const bruno = await newPerson(browser);
+  const alice = await newPerson(browser, server);
+  const bruno = await newPerson(browser, server);
   await openPlan(alice, server.url, planId);
   await openPlan(bruno, server.url, planId);
 
@@ -56,8 +56,8 @@ test('each context sees the other context edits', async ({ browser }) => {
 });
 
 test('two people typing in one field both keep their words', async ({ browser }) => {
-  const alice = await newPerson(browser);
-  const bruno = await newPerson(browser);
+  const alice = await newPerson(browser, server);
+  const bruno = await newPerson(browser, server);
   await openPlan(alice, server.url, planId);
   await openPlan(bruno, server.url, planId);
 

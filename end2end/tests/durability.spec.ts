@@ -9,7 +9,7 @@ test('killed server keeps every acknowledged edit', async ({ browser }) => {
   const server = await CairnServer.start();
   const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
 
-  const editor = await newPerson(browser);
+  const editor = await newPerson(browser, server);
   await openPlan(editor, server.url, planId);
   await editor.getByTestId('plan-title').fill('Saved before the crash');
   await editor.getByTestId('add-root-cause').click();
@@ -27,7 +27,7 @@ test('killed server keeps every acknowledged edit', async ({ browser }) => {
   expect(stored.title).toBe('Saved before the crash');
   expect(stored.root_causes.map((cause: any) => cause.statement)).toContain('Acknowledged root cause');
 
-  const reader = await newPerson(browser);
+  const reader = await newPerson(browser, server);
   await openPlan(reader, server.url, planId);
   await expect(reader.getByTestId('plan-title')).toHaveValue('Saved before the crash');
   await expect(reader.getByTestId('root-cause-statement').last()).toHaveValue('Acknowledged root cause');

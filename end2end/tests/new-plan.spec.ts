@@ -17,7 +17,7 @@ test.afterAll(async () => {
 });
 
 test('new plan with every section is stored', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   await page.getByTestId('new-plan').click();
   await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
@@ -76,7 +76,7 @@ test('new plan with every section is stored', async ({ browser }) => {
 });
 
 test('a new plan from the PBIS Tier 1 template starts with its content', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.clock.setFixedTime(new Date('2026-09-08T09:00:00'));
   await page.goto(server.url);
   await page.getByTestId('new-plan-template').selectOption('pbis-tier-1');

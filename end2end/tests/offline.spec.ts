@@ -20,9 +20,10 @@ test.afterAll(async () => {
 
 test('offline edits reach the server and a teammate after reconnect', async ({ browser }) => {
   const coachContext = await browser.newContext();
+  await server.signIn(coachContext);
   const coach = await coachContext.newPage();
   watchErrors(coach);
-  const teammate = await newPerson(browser);
+  const teammate = await newPerson(browser, server);
   await openPlan(coach, server.url, planId);
   await openPlan(teammate, server.url, planId);
 

@@ -9,7 +9,7 @@ import { newPerson } from './support/pages';
 test('full browser store shows notice and syncs', async ({ browser }) => {
   const server = await CairnServer.start();
   const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await openPlan(page, server.url, planId);
 
   // Fill localStorage to its quota with filler keys.

@@ -35,7 +35,7 @@ async function expectMarks(goal: ReturnType<Page['getByTestId']>, marks: Record<
 }
 
 test('a plan built from nothing shows its progress and survives a CSV round trip', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   // The timeline marks today and flags overdue items, so the test fixes it.
   await page.clock.setFixedTime(new Date('2027-02-15T10:00:00'));
   await page.goto(server.url);
@@ -173,8 +173,8 @@ test('a plan built from nothing shows its progress and survives a CSV round trip
 });
 
 test('undo takes back only this tab’s edit, and redo brings it back', async ({ browser }) => {
-  const alice = await newPerson(browser);
-  const bruno = await newPerson(browser);
+  const alice = await newPerson(browser, server);
+  const bruno = await newPerson(browser, server);
   await alice.goto(server.url);
   await alice.getByTestId('new-plan').click();
   await expect(alice).toHaveURL(/\/plans\/[0-9a-f-]+$/);
@@ -199,7 +199,7 @@ test('undo takes back only this tab’s edit, and redo brings it back', async ({
 });
 
 test('removing a linked root cause asks first and names what links to it', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   await page.getByTestId('new-plan').click();
   await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
@@ -226,7 +226,7 @@ test('removing a linked root cause asks first and names what links to it', async
 });
 
 test('entities move up and down', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   await page.getByTestId('new-plan').click();
   await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
@@ -244,7 +244,7 @@ test('entities move up and down', async ({ browser }) => {
 });
 
 test('Ctrl+Z after a removal brings the entity back and leaves other text alone', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   await page.getByTestId('new-plan').click();
   await expect(page).toHaveURL(/\/plans\/[0-9a-f-]+$/);
@@ -266,7 +266,7 @@ test('Ctrl+Z after a removal brings the entity back and leaves other text alone'
 });
 
 test('a browser import with unreadable cells shows the report before the plan', async ({ browser }) => {
-  const page = await newPerson(browser);
+  const page = await newPerson(browser, server);
   await page.goto(server.url);
   const lincoln = readFileSync(join(fixtures, 'lincoln-elementary-behavior-2026-27.csv'));
   await page.getByTestId('import-csv').setInputFiles({ name: 'lincoln.csv', mimeType: 'text/csv', buffer: lincoln });

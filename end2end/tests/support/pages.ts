@@ -2,12 +2,16 @@
 // reports, so a test can check that hydration and sync raised none.
 import { Browser, expect, Page } from '@playwright/test';
 
+import { Account, admin, CairnServer } from './server';
+
 const recorded = new WeakMap<Page, string[]>();
 
-/// Opens a page in a new browser context (a separate person, with their own
-/// storage) and starts recording its errors.
-export async function newPerson(browser: Browser): Promise<Page> {
+/// Opens a page in a new browser context (a separate device, with its own
+/// storage), signed in to `server` as `account` (the district admin by
+/// default), and starts recording its errors.
+export async function newPerson(browser: Browser, server: CairnServer, account: Account = admin): Promise<Page> {
   const context = await browser.newContext();
+  await server.signIn(context, account);
   const page = await context.newPage();
   watchErrors(page);
   return page;
