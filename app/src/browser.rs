@@ -259,6 +259,7 @@ impl BrowserHandle {
                 school: content.school.clone(),
                 school_year: content.school_year.clone(),
                 school_id,
+                made_here: true,
             })
         };
         if let Err(error) = listed {
@@ -372,13 +373,14 @@ impl BrowserHandle {
                 return;
             };
             let snapshot = plan.snapshot();
-            let school_id = state.store.entry(&id).and_then(|entry| entry.school_id);
+            let stored = state.store.entry(&id);
             let entry = LocalPlanEntry {
                 id,
                 title: snapshot.title,
                 school: snapshot.school,
                 school_year: snapshot.school_year,
-                school_id,
+                school_id: stored.as_ref().and_then(|entry| entry.school_id.clone()),
+                made_here: stored.is_some_and(|entry| entry.made_here),
             };
             state
                 .store

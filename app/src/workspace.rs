@@ -50,6 +50,10 @@ pub struct LocalPlanEntry {
     /// this field existed.
     #[serde(default)]
     pub school_id: Option<String>,
+    /// Whether the plan was made on this device, so the server has no
+    /// record of it until it is registered.
+    #[serde(default)]
+    pub made_here: bool,
 }
 
 /// What a plan page shows of a plan's sync state.
@@ -263,6 +267,20 @@ impl Workspace {
         }
     }
 
+    /// Returns whether the plan was made on this device and the server has
+    /// not acknowledged any of it yet: the server has no record of it, so
+    /// asking for its access would only answer `404`.
+    pub fn awaits_registration(&self, id: DocumentId) -> bool {
+        self.revision.track();
+        #[cfg(feature = "hydrate")]
+        return self.browser.get_value().awaits_registration(id);
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = id;
+            false
+        }
+    }
+
     /// Returns why the server did not accept the plan, if it did not;
     /// tracked.
     pub fn refusal(&self, id: DocumentId) -> Option<Refusal> {
@@ -378,6 +396,7 @@ mod tests {
             school: "Lincoln Elementary".to_owned(),
             school_year: "2026-27".to_owned(),
             school_id: Some("s1".to_owned()),
+            made_here: true,
         };
 
         let stored = serde_json::to_string(&entry).unwrap();

@@ -16,6 +16,10 @@ test.afterAll(async () => {
   await server.stop();
 });
 
+test.beforeEach(async ({ context }) => {
+  await server.signIn(context);
+});
+
 test('imported Lincoln plan shows every section', async ({ page }) => {
   const id = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
   watchErrors(page);

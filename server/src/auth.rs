@@ -16,25 +16,36 @@ pub mod rate_limit;
 pub mod session;
 pub mod token;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use tokio::sync::watch;
 
 pub use session::{CurrentPerson, SessionConfig};
 
 /// Counts changes to access: shares, roles, schools, removals and ended
-/// sessions. A WebSocket caches the access of its documents and checks
-/// again when the counter has moved.
-#[derive(Clone, Debug, Default)]
-pub struct AccessEpoch(Arc<AtomicU64>);
+/// sessions. A WebSocket caches the access of its documents, and checks
+/// again as soon as the counter moves, so a person whose access ended stops
+/// receiving changes at once.
+#[derive(Clone, Debug)]
+pub struct AccessEpoch(watch::Sender<u64>);
+
+impl Default for AccessEpoch {
+    fn default() -> Self {
+        Self(watch::Sender::new(0))
+    }
+}
 
 impl AccessEpoch {
     /// The current value.
     pub fn current(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
+        *self.0.borrow()
     }
 
-    /// Records that access changed.
+    /// Records that access changed and wakes every subscriber.
     pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.0.send_modify(|epoch| *epoch += 1);
+    }
+
+    /// A receiver that wakes on every later [`AccessEpoch::bump`].
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.0.subscribe()
     }
 }

@@ -184,7 +184,9 @@ pub enum CliError {
     #[error(transparent)]
     Password(#[from] PasswordError),
 
-    /// No district fits `--district`.
+    /// An argument does not fit: no district matches `--district`, or the
+    /// email is not an email address. The message names the value and the
+    /// fix.
     #[error("{0}")]
     District(String),
 }
@@ -413,6 +415,13 @@ async fn create_user_in(
     args: CreateUserArgs,
     hash: String,
 ) -> Result<(String, Role, String), CliError> {
+    let email = args.email.trim().to_lowercase();
+    if !crate::accounts::model::is_email(&email) {
+        return Err(CliError::District(format!(
+            "`{}` is not an email address; use the form name@school.org",
+            args.email
+        )));
+    }
     let districts = accounts.districts().await?;
     let district = match (&districts[..], args.district.as_deref()) {
         ([], Some(name)) => accounts.create_district(name).await?,
@@ -426,11 +435,12 @@ async fn create_user_in(
     let name = args
         .name
         .clone()
-        .unwrap_or_else(|| args.email.split('@').next().unwrap_or_default().to_owned());
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
     let person = accounts
         .create_person(NewPerson {
             district_id: district.id,
-            email: args.email.clone(),
+            email,
             name,
             role: args.role,
             school_ids,

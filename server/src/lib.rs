@@ -107,6 +107,17 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
         .build()
 }
 
+/// The log span of an HTTP request: its method and path, with the token of
+/// an invite link left out, so debug logs hold no secret.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let path = request.uri().path();
+    let path = ["/invite/", "/api/invites/"]
+        .into_iter()
+        .find(|prefix| path.starts_with(prefix))
+        .map_or_else(|| path.to_owned(), |prefix| format!("{prefix}…"));
+    tracing::debug_span!("request", method = %request.method(), path = %path)
+}
+
 /// Builds the router: the sync WebSocket, the JSON API, the server-rendered
 /// app shell for every app route, and static files for everything else.
 pub fn app(state: AppState) -> Router {
@@ -122,6 +133,6 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             api::refuse_cross_site,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -76,6 +76,9 @@ const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 /// session ended; sign in again.
 const CLOSE_SIGNED_OUT: u16 = 4401;
 
+/// How often an idle connection checks that its session has not expired.
+const SESSION_CHECK_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Upgrades `GET /sync` to a WebSocket and serves it, for a signed-in
 /// person on a page of this server.
 pub async fn sync_socket(
@@ -150,9 +153,14 @@ impl Refusal {
     }
 }
 
-/// The actor ids of the changes a sync message carries, as hex. A change
-/// chunk names one actor; a whole-document chunk (sent when the other side
-/// has nothing yet) names every actor of its changes.
+/// The actor ids of the changes a sync message carries, as hex.
+///
+/// Each entry of the message's change list may hold several storage chunks
+/// one after another, and Automerge applies all of them, so every chunk is
+/// split off by its header and read on its own: a change chunk names one
+/// actor, and a whole-document chunk (sent when the other side has nothing
+/// yet) names every actor of its changes and must not depend on anything
+/// outside itself. A chunk of any other kind is refused.
 ///
 /// A message that does not decode carries no change that could be applied,
 /// so it gives no actors; the document task answers it with
@@ -160,27 +168,168 @@ impl Refusal {
 ///
 /// # Errors
 ///
-/// A change chunk that does not parse.
+/// A chunk that does not parse, a document chunk with missing
+/// dependencies, or a chunk of another kind.
 pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
+    use automerge::ReadDoc;
+
     let Ok(message) = automerge::sync::Message::decode(data) else {
         return Ok(Vec::new());
     };
+
     let mut actors: Vec<String> = Vec::new();
-    for chunk in message.changes.iter() {
-        match automerge::Change::from_bytes(chunk.to_vec()) {
-            Ok(change) => actors.push(change.actor_id().to_hex_string()),
-            Err(_) => {
-                let document =
-                    automerge::Automerge::load(chunk).map_err(|error| error.to_string())?;
-                for change in document.get_changes(&[]) {
+    for entry in message.changes.iter() {
+        for chunk in split_chunks(entry)? {
+            match chunk.kind {
+                CHUNK_CHANGE | CHUNK_COMPRESSED_CHANGE => {
+                    let change = automerge::Change::from_bytes(chunk.bytes.to_vec())
+                        .map_err(|error| format!("a change does not parse: {error}"))?;
                     actors.push(change.actor_id().to_hex_string());
                 }
+                CHUNK_DOCUMENT => {
+                    let document = automerge::Automerge::load(chunk.bytes)
+                        .map_err(|error| format!("a document chunk does not load: {error}"))?;
+                    if !document.get_missing_deps(&[]).is_empty() {
+                        return Err(
+                            "a document chunk depends on changes it does not hold".to_owned()
+                        );
+                    }
+                    for change in document.get_changes(&[]) {
+                        actors.push(change.actor_id().to_hex_string());
+                    }
+                }
+                other => return Err(format!("chunks of type {other} are not accepted")),
             }
         }
     }
     actors.sort();
     actors.dedup();
     Ok(actors)
+}
+
+/// The first bytes of every Automerge storage chunk.
+const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+/// Chunk types, from Automerge's binary format.
+const CHUNK_DOCUMENT: u8 = 0;
+const CHUNK_CHANGE: u8 = 1;
+const CHUNK_COMPRESSED_CHANGE: u8 = 2;
+
+/// One storage chunk: its type and its bytes, header included.
+struct Chunk<'a> {
+    kind: u8,
+    bytes: &'a [u8],
+}
+
+/// Splits bytes into storage chunks. A chunk is the magic bytes, a 4-byte
+/// checksum, a type byte, the data length as unsigned LEB128, and the data.
+fn split_chunks(mut bytes: &[u8]) -> Result<Vec<Chunk<'_>>, String> {
+    let mut chunks = Vec::new();
+    while !bytes.is_empty() {
+        if bytes.len() < 9 || bytes[..4] != CHUNK_MAGIC {
+            return Err("the changes are not Automerge chunks".to_owned());
+        }
+        let kind = bytes[8];
+        let mut length: u64 = 0;
+        let mut header = 9;
+        for shift in (0..64).step_by(7) {
+            let byte = *bytes
+                .get(header)
+                .ok_or_else(|| "a chunk header is cut short".to_owned())?;
+            header += 1;
+            length |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        let end = usize::try_from(length)
+            .ok()
+            .and_then(|length| header.checked_add(length))
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| "a chunk is longer than the message".to_owned())?;
+        chunks.push(Chunk {
+            kind,
+            bytes: &bytes[..end],
+        });
+        bytes = &bytes[end..];
+    }
+    Ok(chunks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::{sync, AutoCommit};
+
+    fn sync_data(chunks: Vec<Vec<u8>>) -> Vec<u8> {
+        sync::Message {
+            heads: Vec::new(),
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: chunks.into(),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        }
+        .encode()
+    }
+
+    fn one_change(actor: &str) -> (automerge::Change, String) {
+        let mut document = AutoCommit::new();
+        let actor = automerge::ActorId::from(actor.as_bytes());
+        document.set_actor(actor.clone());
+        document
+            .put(automerge::ROOT, "title", "A plan")
+            .expect("the title is set");
+        let change = document
+            .document()
+            .get_changes(&[])
+            .first()
+            .cloned()
+            .expect("one change");
+        (change, actor.to_hex_string())
+    }
+
+    #[test]
+    fn a_change_names_its_actor() {
+        let (change, actor) = one_change("alice");
+        let data = sync_data(vec![change.raw_bytes().to_vec()]);
+        assert_eq!(change_actors(&data), Ok(vec![actor]));
+    }
+
+    #[test]
+    fn a_change_hidden_after_a_document_chunk_is_found() {
+        let (change, actor) = one_change("mallory");
+        let mut smuggled = automerge::Automerge::new().save();
+        smuggled.extend_from_slice(change.raw_bytes());
+        let data = sync_data(vec![smuggled]);
+        assert_eq!(change_actors(&data), Ok(vec![actor]));
+    }
+
+    #[test]
+    fn a_document_chunk_names_every_actor() {
+        let mut document = AutoCommit::new();
+        document.set_actor(automerge::ActorId::from(b"alice".as_slice()));
+        document.put(automerge::ROOT, "a", 1).expect("set");
+        document.commit();
+        document.set_actor(automerge::ActorId::from(b"bruno".as_slice()));
+        document.put(automerge::ROOT, "b", 2).expect("set");
+        let data = sync_data(vec![document.save()]);
+        let actors = change_actors(&data).expect("the chunk reads");
+        assert_eq!(actors.len(), 2);
+    }
+
+    #[test]
+    fn garbage_after_a_change_is_refused() {
+        let (change, _) = one_change("alice");
+        let mut bytes = change.raw_bytes().to_vec();
+        bytes.extend_from_slice(b"trailing");
+        assert!(change_actors(&sync_data(vec![bytes])).is_err());
+    }
+
+    #[test]
+    fn undecodable_messages_name_no_actor() {
+        assert_eq!(change_actors(b"not a sync message"), Ok(Vec::new()));
+    }
 }
 
 /// The reason a connection ended.
@@ -270,6 +419,7 @@ async fn serve_connection(socket: WebSocket, state: AppState, signed_in: session
             name: Some(signed_in.person.name.clone()),
         },
         accounts: state.accounts.clone(),
+        epoch_changes: state.access_epoch.subscribe(),
         epoch: state.access_epoch.clone(),
         checked_epoch: state.access_epoch.current(),
         person: signed_in.person,
@@ -347,6 +497,8 @@ struct Connection {
     hub: Hub,
     accounts: AccountStore,
     epoch: AccessEpoch,
+    /// Wakes the reader when access changes anywhere.
+    epoch_changes: tokio::sync::watch::Receiver<u64>,
     /// The access epoch when `person` and `access` were last read.
     checked_epoch: u64,
     person: Person,
@@ -368,6 +520,8 @@ impl Connection {
         stream: &mut SplitStream<WebSocket>,
         shutdown: &ShutdownSignal,
     ) -> CloseReason {
+        let mut session_check = tokio::time::interval(SESSION_CHECK_INTERVAL);
+        session_check.tick().await;
         loop {
             if self.too_slow {
                 warn!("the outbound queue is full; closing the connection");
@@ -384,6 +538,16 @@ impl Connection {
                 () = self.link.overflowed.notified() => {
                     warn!("a document dropped this connection because its queue was full; closing it");
                     return CloseReason::TooSlow;
+                }
+                changed = self.epoch_changes.changed() => {
+                    if changed.is_ok() {
+                        self.recheck_open_documents().await;
+                    }
+                    continue;
+                }
+                _ = session_check.tick() => {
+                    self.recheck_open_documents().await;
+                    continue;
                 }
                 frame = stream.next() => frame,
             };
@@ -429,6 +593,11 @@ impl Connection {
                 warn!(document_id = %document, code = ?refusal.code(), "refused a sync message");
                 if refusal == Refusal::SignedOut {
                     self.signed_out = true;
+                }
+                if refusal == Refusal::NotFound(document) {
+                    if let Some(session) = self.sessions.remove(&document) {
+                        session.leave().await;
+                    }
                 }
                 self.reply(Message::Error {
                     doc: Some(document),
@@ -569,6 +738,49 @@ impl Connection {
             }
         }
         Ok(())
+    }
+
+    /// Checks the session and the access to every open document again,
+    /// after access changed somewhere or on the periodic check. A document
+    /// the person may no longer read is left, so it sends nothing more, and
+    /// the client gets `NotFound` for it; an ended session closes the
+    /// connection.
+    async fn recheck_open_documents(&mut self) {
+        self.checked_epoch = self.epoch.current();
+        self.access.clear();
+        match self.accounts.session_person(&self.session_hash).await {
+            Ok(Some(person)) => self.person = person,
+            Ok(None) => {
+                info!("the session ended while the connection was open");
+                self.signed_out = true;
+                return;
+            }
+            Err(error) => {
+                warn!(%error, "checking the session failed; checking again later");
+                return;
+            }
+        }
+
+        let open: Vec<DocumentId> = self.sessions.keys().copied().collect();
+        for document in open {
+            let access = match self.read_access(document).await {
+                Ok(access) => access,
+                Err(_) => continue,
+            };
+            self.access.insert(document, access);
+            if access.is_none() {
+                if let Some(session) = self.sessions.remove(&document) {
+                    session.leave().await;
+                }
+                info!(document_id = %document, "access ended; left the document");
+                let refusal = Refusal::NotFound(document);
+                self.reply(Message::Error {
+                    doc: Some(document),
+                    code: refusal.code(),
+                    message: refusal.to_string(),
+                });
+            }
+        }
     }
 
     async fn read_access(&self, document: DocumentId) -> Result<Option<Access>, Refusal> {

@@ -553,3 +553,63 @@ async fn history_names_who_changed_the_plan_and_shows_it_as_it_was() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     district.server.stop().await;
 }
+
+#[tokio::test]
+async fn a_change_hidden_behind_a_document_chunk_is_refused() {
+    let (district, _folder) = district().await;
+    let server = &district.server;
+    let plan = district.plan;
+    let viewer = &district.rows[7].1;
+
+    let mut admin = server.client().await;
+    let mut seeded = PlanDocument::create();
+    seeded
+        .set_title("Lincoln behavior plan")
+        .expect("title set");
+    admin.open(plan, seeded).await;
+    admin.wait_saved(plan).await;
+
+    let mut client = SyncClient::connect(server.addr, &viewer.cookie).await;
+    client.open(plan, PlanDocument::empty()).await;
+    let heads = admin.replica(plan).heads();
+    client
+        .run_until("the viewer to receive the plan", |c| {
+            c.replica(plan).heads() == heads
+        })
+        .await;
+
+    // The viewer makes a change on a copy and hides it after an empty
+    // document chunk, in one entry of the change list.
+    let mut copy = PlanDocument::from_automerge(client.replica(plan).automerge().clone());
+    copy.set_actor(automerge::ActorId::random());
+    copy.set_title("Changed by a viewer").expect("title set");
+    let change = copy
+        .automerge()
+        .get_changes(&heads)
+        .last()
+        .map(|change| change.raw_bytes().to_vec())
+        .expect("one new change");
+    let mut smuggled = automerge::Automerge::new().save();
+    smuggled.extend_from_slice(&change);
+    let data = automerge::sync::Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: vec![smuggled].into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    }
+    .encode();
+    client
+        .send_message(&cairn_sync::Message::Sync { doc: plan, data })
+        .await;
+    let (doc, code) = client.next_error().await;
+
+    assert_eq!((doc, code), (Some(plan), ErrorCode::Forbidden));
+    let document = server.state.hub.read(plan).await.expect("the plan reads");
+    let title = PlanDocument::from_automerge(document.expect("stored"))
+        .snapshot()
+        .title;
+    assert_eq!(title, "Lincoln behavior plan");
+    district.server.stop().await;
+}

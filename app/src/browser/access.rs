@@ -73,6 +73,14 @@ impl BrowserHandle {
         }
     }
 
+    /// Returns whether the plan was made on this device and no change of it
+    /// is acknowledged yet, so the server does not know it.
+    pub fn awaits_registration(&self, id: DocumentId) -> bool {
+        let state = self.state.borrow();
+        let made_here = state.store.entry(&id).is_some_and(|entry| entry.made_here);
+        made_here && state.session.acked_heads(&id).is_empty()
+    }
+
     /// Handles `404 plan_not_found` from the plan's access route.
     pub fn access_not_found(&self, id: DocumentId) {
         let acknowledged = !self.state.borrow().session.acked_heads(&id).is_empty();

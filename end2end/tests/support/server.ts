@@ -123,7 +123,8 @@ export class CairnServer {
     const invited = await this.api('POST', '/api/people', { email, name, role, school_ids: schoolIds });
     if (invited.status !== 201) throw new Error(`inviting ${email} failed: ${JSON.stringify(invited.json)}`);
     const password = `${name} password 2026`;
-    const accepted = await fetch(`${this.url}/api${invited.json.invite_path}`, {
+    const token = invited.json.invite_path.split("/").pop();
+    const accepted = await fetch(`${this.url}/api/invites/${token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ password }),

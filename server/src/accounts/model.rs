@@ -160,3 +160,12 @@ pub struct PlanRecord {
     /// Its school, or `None` for a district-level plan.
     pub school_id: Option<Uuid>,
 }
+
+/// Returns whether `email` (trimmed and lowercased) looks like an email
+/// address: something before one `@`, a dot after it, no spaces.
+pub fn is_email(email: &str) -> bool {
+    let valid_parts = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.contains('@')
+    });
+    valid_parts && !email.contains(char::is_whitespace) && email.len() <= 200
+}

@@ -414,6 +414,92 @@ impl AccountStore {
         Ok(())
     }
 
+    /// Creates the first district and its admin in one transaction, or
+    /// returns `None` when someone exists already.
+    pub async fn create_first_admin(
+        &self,
+        district_name: &str,
+        email: String,
+        name: String,
+        password_hash: String,
+    ) -> Result<Option<PersonId>, StorageError> {
+        let now = now_millis();
+        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let people: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE removed_at IS NULL")
+                .fetch_one(&mut *transaction)
+                .await?;
+        if people > 0 {
+            return Ok(None);
+        }
+
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM districts ORDER BY created_at LIMIT 1")
+                .fetch_optional(&mut *transaction)
+                .await?;
+        let district = match existing {
+            Some(id) => id,
+            None => {
+                let id = Uuid::new_v4().to_string();
+                sqlx::query("INSERT INTO districts (id, name, created_at) VALUES (?1, ?2, ?3)")
+                    .bind(&id)
+                    .bind(district_name.trim())
+                    .bind(now)
+                    .execute(&mut *transaction)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
+                     SELECT id, ?1, NULL, NULL, ?2 FROM documents \
+                     WHERE id NOT IN (SELECT document_id FROM plans)",
+                )
+                .bind(&id)
+                .bind(now)
+                .execute(&mut *transaction)
+                .await?;
+                id
+            }
+        };
+
+        let person = Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO people (id, district_id, email, name, role, password_hash, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(person.to_string())
+        .bind(&district)
+        .bind(normalize_email(&email))
+        .bind(name.trim())
+        .bind(Role::DistrictAdmin.as_str())
+        .bind(&password_hash)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(Some(person))
+    }
+
+    /// Uses an invite token: sets the person's password (and name, when
+    /// given) and clears the token, in one statement. Returns `None` when
+    /// no invited person has the token, such as a link used already.
+    pub async fn accept_invite(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        name: Option<&str>,
+    ) -> Result<Option<PersonId>, StorageError> {
+        let id: Option<String> = sqlx::query_scalar(
+            "UPDATE people SET password_hash = ?2, name = COALESCE(?3, name), \
+                               invite_token_hash = NULL \
+             WHERE invite_token_hash = ?1 AND removed_at IS NULL RETURNING id",
+        )
+        .bind(token_hash)
+        .bind(password_hash)
+        .bind(name.map(str::trim))
+        .fetch_optional(&self.pool)
+        .await?;
+        id.map(|id| parse_uuid("people", &id)).transpose()
+    }
+
     /// Sets a new invite token for an invited person.
     pub async fn set_invite(&self, id: PersonId, token_hash: &str) -> Result<(), StorageError> {
         sqlx::query("UPDATE people SET invite_token_hash = ?2 WHERE id = ?1")

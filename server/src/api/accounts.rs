@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use tracing::info;
+use tracing::{info, warn};
 use uuid::Uuid;
 
 use super::ApiError;
@@ -98,11 +98,7 @@ fn require_text(field: &str, value: &str) -> Result<String, ApiError> {
 
 fn require_email(value: &str) -> Result<String, ApiError> {
     let email = require_text("email", value)?.to_lowercase();
-    let valid = email
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if valid {
+    if crate::accounts::model::is_email(&email) {
         Ok(email)
     } else {
         Err(ApiError::Invalid(format!(
@@ -146,26 +142,19 @@ async fn setup(
     let email = require_email(&request.email)?;
     let hash = password::hash(request.password).await?;
 
-    // NOTE: two setup requests at the same moment could both pass the check
-    // above; the unique email index stops a duplicate admin, and the second
-    // district would stay empty.
-    let district = match state.accounts.districts().await?.into_iter().next() {
-        Some(district) => district,
-        None => state.accounts.create_district(&district_name).await?,
-    };
+    // The store checks again, in the transaction that creates the admin, so
+    // two setups sent at once cannot both succeed.
     let person = state
         .accounts
-        .create_person(NewPerson {
-            district_id: district.id,
-            email,
-            name,
-            role: Role::DistrictAdmin,
-            school_ids: Vec::new(),
-            password_hash: Some(hash),
-            invite_token_hash: None,
-        })
-        .await?;
-    info!(person = %person.id, "created the first district admin");
+        .create_first_admin(&district_name, email, name, hash)
+        .await?
+        .ok_or(ApiError::AlreadySetUp)?;
+    info!(person = %person, "created the first district admin");
+    let person = state
+        .accounts
+        .person(person)
+        .await?
+        .ok_or(ApiError::SignedOut)?;
     start_session(&state, &headers, person, StatusCode::CREATED).await
 }
 
@@ -210,11 +199,12 @@ async fn sign_in(
 ) -> Result<Response, ApiError> {
     let email = request.email.trim().to_lowercase();
 
-    if let Some(wait) = state.sign_in_limiter.check(&email, address, Instant::now()) {
-        return Err(ApiError::TooManyAttempts {
+    state
+        .sign_in_limiter
+        .try_begin(&email, address, Instant::now())
+        .map_err(|wait| ApiError::TooManyAttempts {
             retry_after_seconds: wait.as_secs().max(1),
-        });
-    }
+        })?;
 
     let found = state.accounts.person_by_email(&email).await?;
     let (person, hash) = match found {
@@ -225,13 +215,11 @@ async fn sign_in(
 
     match person {
         Some(person) if matches => {
-            state.sign_in_limiter.record_success(&email);
+            state.sign_in_limiter.record_success(&email, address);
             start_session(&state, &headers, person, StatusCode::OK).await
         }
         _ => {
-            state
-                .sign_in_limiter
-                .record_failure(&email, address, Instant::now());
+            warn!(address = ?address, "a sign-in failed");
             Err(ApiError::InvalidCredentials)
         }
     }
@@ -269,6 +257,12 @@ async fn change_password(
     current: CurrentPerson,
     Json(request): Json<PasswordChange>,
 ) -> Result<Response, ApiError> {
+    state
+        .sign_in_limiter
+        .try_begin(&current.person.email, None, Instant::now())
+        .map_err(|wait| ApiError::TooManyAttempts {
+            retry_after_seconds: wait.as_secs().max(1),
+        })?;
     let stored = state.accounts.password_hash(current.person.id).await?;
     if !password::verify(request.current_password, stored).await {
         return Err(ApiError::Invalid(
@@ -325,8 +319,16 @@ async fn create_school(
     Ok((StatusCode::CREATED, Json(school)))
 }
 
-/// Checks that every id is a school of the district.
+/// Checks that every id is a school of the district, once.
 async fn check_schools(state: &AppState, district: Uuid, ids: &[Uuid]) -> Result<(), ApiError> {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if unique.len() != ids.len() {
+        return Err(ApiError::Invalid(
+            "a school is listed twice; list each school once".to_owned(),
+        ));
+    }
     let schools = state.accounts.schools(district).await?;
     for id in ids {
         if !schools.iter().any(|school| school.id == *id) {
@@ -568,21 +570,26 @@ async fn accept_invite(
     Path(token): Path<String>,
     Json(request): Json<AcceptInvite>,
 ) -> Result<Response, ApiError> {
-    let person = invited_person(&state, &token).await?;
+    invited_person(&state, &token).await?;
+    let name = request
+        .name
+        .as_deref()
+        .map(|name| require_text("your name", name))
+        .transpose()?;
     let hash = password::hash(request.password).await?;
-    if let Some(name) = request.name.as_deref() {
-        let name = require_text("your name", name)?;
-        state
-            .accounts
-            .update_person(person.id, None, None, Some(&name))
-            .await?;
-    }
-    state.accounts.set_password(person.id, &hash).await?;
-    info!(person = %person.id, "accepted an invitation");
+
+    // Taking the token and setting the password happen in one statement,
+    // so a link used twice at once signs in only one of the requests.
+    let person = state
+        .accounts
+        .accept_invite(&token_hash(&token), &hash, name.as_deref())
+        .await?
+        .ok_or(ApiError::InviteNotFound)?;
+    info!(person = %person, "accepted an invitation");
 
     let person = state
         .accounts
-        .person(person.id)
+        .person(person)
         .await?
         .ok_or(ApiError::InviteNotFound)?;
     start_session(&state, &headers, person, StatusCode::OK).await

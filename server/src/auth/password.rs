@@ -12,6 +12,12 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// The longest password accepted, so hashing time stays bounded.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
+/// Each hash takes 19 MiB while it runs, so at most this many run at once;
+/// the others wait their turn.
+const CONCURRENT_HASHES: usize = 4;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
 /// Why a password was not accepted or not hashed.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -66,6 +72,10 @@ fn hash_now(password: &str) -> Result<String, PasswordError> {
 /// failure.
 pub async fn hash(password: String) -> Result<String, PasswordError> {
     check_new_password(&password)?;
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|error| PasswordError::Hash(error.to_string()))?;
     tokio::task::spawn_blocking(move || hash_now(&password))
         .await
         .map_err(|error| PasswordError::Hash(error.to_string()))?
@@ -85,6 +95,9 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return false;
     }
+    let Ok(_turn) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let (hash, real) = match &stored {
             Some(hash) => (hash.as_str(), true),

@@ -3,7 +3,14 @@
 //! Each key keeps the times of its failures within the window. Sign-in is
 //! refused while a key has reached its limit, whatever the password, so
 //! guessing is slow even for someone who spreads guesses over addresses or
-//! over emails. A success clears the email's failures.
+//! over emails. [`SignInLimiter::try_begin`] counts an attempt as a failure
+//! before the password is checked, so many attempts sent at once cannot
+//! all slip under the limit; a success then takes it back.
+//!
+//! NOTE: the address is the TCP peer's. Behind a reverse proxy every
+//! person shares the proxy's address, so the per-address limit then applies
+//! to everyone at once; reading `X-Forwarded-For` needs a setting that says
+//! the proxy is trusted, which does not exist yet.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -104,15 +111,47 @@ impl SignInLimiter {
         }
     }
 
-    /// Forgets the failures of an email after a successful sign-in.
-    pub fn record_success(&self, email: &str) {
-        self.lock().by_key.remove(&email_key(email));
+    /// Checks the limits and, when they allow an attempt, counts it as a
+    /// failure at once, in one step. Returns how long to wait otherwise.
+    pub fn try_begin(
+        &self,
+        email: &str,
+        address: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        if let Some(wait) = self.check(email, address, now) {
+            return Err(wait);
+        }
+        self.record_failure(email, address, now);
+        Ok(())
+    }
+
+    /// Forgets the failures of an email after a successful sign-in, and
+    /// takes back the attempt counted for the address.
+    pub fn record_success(&self, email: &str, address: Option<IpAddr>) {
+        let mut failures = self.lock();
+        failures.by_key.remove(&email_key(email));
+        if let Some(address) = address {
+            if let Some(times) = failures.by_key.get_mut(&address_key(address)) {
+                times.pop_back();
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_count_before_the_password_is_checked() {
+        let limiter = SignInLimiter::default();
+        let now = Instant::now();
+        for _ in 0..FAILURES_PER_EMAIL {
+            assert!(limiter.try_begin("a@example.org", None, now).is_ok());
+        }
+        assert!(limiter.try_begin("a@example.org", None, now).is_err());
+    }
 
     #[test]
     fn the_sixth_try_for_an_email_waits_out_the_window() {
@@ -149,7 +188,7 @@ mod tests {
         for _ in 0..FAILURES_PER_EMAIL {
             limiter.record_failure("a@example.org", None, now);
         }
-        limiter.record_success("a@example.org");
+        limiter.record_success("a@example.org", None);
         assert_eq!(limiter.check("a@example.org", None, now), None);
     }
 }

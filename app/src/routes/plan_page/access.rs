@@ -26,19 +26,24 @@ pub fn use_plan_access(id: DocumentId) -> RwSignal<Option<PlanAccess>> {
     let workspace = use_workspace();
     let access = RwSignal::new(None::<PlanAccess>);
     let offline = Memo::new(move |_| workspace.connection() == ConnectionState::Offline);
+    let awaits_registration = Memo::new(move |_| workspace.awaits_registration(id));
 
     // The effect runs after hydration, then each time `offline` changes, so
     // it requests the access on its first run and whenever the connection
     // returns.
+    // A plan made on this device is unknown to the server until its first
+    // change is acknowledged; its maker may edit it, so the request waits
+    // for that and runs once the memo turns false.
     Effect::new(move |first_run: Option<()>| {
         let offline = offline.get();
+        let awaits_registration = awaits_registration.get();
         if first_run.is_none() {
             if let Some(cached) = workspace.cached_access(id) {
                 workspace.set_read_only(id, cached.is_view_only());
                 access.set(Some(cached));
             }
         }
-        if offline {
+        if offline || awaits_registration {
             return;
         }
 
