@@ -87,7 +87,7 @@ pub async fn sync_socket(
     State(state): State<AppState>,
 ) -> Response {
     if !origin::is_own_origin(&state.sessions, &headers) {
-        warn!("refused a WebSocket upgrade from another origin");
+        warn!("rejected a WebSocket upgrade from another origin");
         let body = "the sync connection must come from a page of this server";
         return (StatusCode::FORBIDDEN, body).into_response();
     }
@@ -103,7 +103,7 @@ pub async fn sync_socket(
         .on_upgrade(move |socket| serve_connection(socket, state, signed_in))
 }
 
-/// Why a message was refused, for the `Error` reply.
+/// The reason a message was refused, sent in the `Error` reply.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// The document has no plan record, or the person may not read it.

@@ -1,6 +1,6 @@
 //! Who may do what: pure decisions over [`Person`] and [`PlanRecord`].
 //!
-//! Every HTTP route and every sync message asks these functions; none of
+//! Every HTTP route and every sync message calls these functions. None of
 //! them reads the database, so `tests` below walks every role.
 
 use uuid::Uuid;
@@ -10,8 +10,8 @@ use super::model::{Access, Person, PlanRecord, Role};
 /// The access `person` has to a plan, given the direct share they have on
 /// it, if any. `None` means the plan does not exist for them.
 ///
-/// A share adds to what the role gives. A viewer never edits, whatever the
-/// share says.
+/// A share adds to what the role gives. A viewer never edits, whatever
+/// access the share gives.
 pub fn plan_access(person: &Person, plan: &PlanRecord, share: Option<Access>) -> Option<Access> {
     if person.district_id != plan.district_id {
         return None;
@@ -33,7 +33,7 @@ pub fn plan_access(person: &Person, plan: &PlanRecord, share: Option<Access>) ->
     Some(access)
 }
 
-/// Whether `person` may share the plan with others and change its shares.
+/// Returns whether `person` may share the plan and change its shares.
 pub fn can_share(person: &Person, plan: &PlanRecord) -> bool {
     if person.district_id != plan.district_id {
         return false;
@@ -47,7 +47,7 @@ pub fn can_share(person: &Person, plan: &PlanRecord) -> bool {
     }
 }
 
-/// Why a person may not create a plan where they asked to.
+/// The reason a person may not create a plan where they requested.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CreateDenied {
     /// Team members and viewers create no plans.
@@ -78,7 +78,7 @@ pub fn can_create_plan(person: &Person, school: Option<Uuid>) -> Result<(), Crea
     }
 }
 
-/// Why a person may not make a change to people.
+/// The reason a person may not make a change to people.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ManageDenied {
     /// Coaches, team members and viewers manage no one.
@@ -98,7 +98,7 @@ pub enum ManageDenied {
     Themselves,
 }
 
-/// Whether `manager` may see the people page and invite anyone.
+/// Returns whether `manager` may see the people page and invite anyone.
 pub fn manages_people(manager: &Person) -> bool {
     matches!(manager.role, Role::DistrictAdmin | Role::SchoolLeader)
 }

@@ -59,7 +59,7 @@ pub struct PlanMember {
 pub struct ChangeRecord {
     /// The change hash, lowercase hex.
     pub hash: String,
-    /// Who sent it, when known.
+    /// The person who sent it, when known.
     pub person_id: Option<PersonId>,
     /// Their name, when known.
     pub person_name: Option<String>,

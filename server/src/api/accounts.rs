@@ -20,7 +20,7 @@ use crate::auth::token::{new_token, token_hash};
 use crate::auth::{password, CurrentPerson};
 use crate::AppState;
 
-/// The routes of this module.
+/// Builds the routes of this module.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/setup", get(setup_status).post(setup))
@@ -58,8 +58,8 @@ async fn session_body(state: &AppState, person: Person) -> Result<SessionBody, A
     })
 }
 
-/// Starts a session for `person` and answers with the session body and
-/// its cookie.
+/// Starts a session for `person` and returns a response with the session
+/// body and its cookie.
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,

@@ -1,6 +1,6 @@
 //! Plans: the list, plan records, access, shares, history, the JSON export
-//! and CSV import. A plan the caller may not read is answered exactly as a
-//! plan that does not exist.
+//! and CSV import. For a plan the caller may not read, every route returns
+//! exactly what it returns for a plan that does not exist.
 
 use std::collections::{HashMap, HashSet};
 
@@ -35,7 +35,7 @@ pub const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 /// history entry.
 pub const HISTORY_GAP_MINUTES: i64 = 10;
 
-/// The routes of this module.
+/// Builds the routes of this module.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/plans", get(list_plans).post(create_plan))
@@ -60,14 +60,14 @@ fn parse_plan_id(input: &str) -> Result<DocumentId, ApiError> {
     })
 }
 
-/// What the caller may do with a plan they may read.
+/// A plan the caller may read, with their access to it.
 struct Readable {
     id: DocumentId,
     record: PlanRecord,
     access: Access,
 }
 
-/// Finds a plan the caller may read, or answers `404` as for a plan that
+/// Finds a plan the caller may read, or returns the `404` of a plan that
 /// does not exist.
 async fn readable(state: &AppState, person: &Person, id: &str) -> Result<Readable, ApiError> {
     let id = parse_plan_id(id)?;
