@@ -41,10 +41,13 @@ impl SessionConfig {
         if let Some(origin) = &self.public_origin {
             return origin.starts_with("https://");
         }
+        // A chain of proxies lists one scheme each; the first is the
+        // client's.
         headers
             .get("x-forwarded-proto")
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+            .and_then(|protos| protos.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
     }
 }
 
@@ -138,6 +141,16 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn the_first_forwarded_scheme_decides_secure() {
+        let config = SessionConfig::default();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("https, http"));
+        assert!(config.is_https(&headers));
+        headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert!(!config.is_https(&headers));
     }
 
     #[test]
