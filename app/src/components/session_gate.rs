@@ -45,7 +45,7 @@ pub fn SessionGate() -> impl IntoView {
     view! {
         <Show when=move || session.is_expired()>
             <div class="notice banner" role="alert" data-testid="session-expired">
-                <p>"Your session has ended. Sign in again to sync; your changes on this device are kept."</p>
+                <p>"Your session has ended. Sign in again to sync; your changes on this device are kept. If you can no longer sign in, your access was removed: export each plan from its page to keep your work."</p>
                 <a class="button" href=sign_in>"Sign in"</a>
             </div>
         </Show>

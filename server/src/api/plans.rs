@@ -119,13 +119,26 @@ async fn list_plans(
         })
         .collect();
 
+    // The school shown is the one the plan belongs to, which decides
+    // access, not the free text of the plan's School field.
+    let school_names: HashMap<Uuid, String> = state
+        .accounts
+        .schools(person.district_id)
+        .await?
+        .into_iter()
+        .map(|school| (school.id, school.name))
+        .collect();
+
     let plans = state
         .storage
         .list_plans()
         .await?
         .into_iter()
-        .filter_map(|entry| {
+        .filter_map(|mut entry| {
             let (record, access) = readable.get(&entry.id)?;
+            if let Some(name) = record.school_id.and_then(|id| school_names.get(&id)) {
+                entry.school = name.clone();
+            }
             Some(PlanListEntry {
                 school_id: record.school_id,
                 access: *access,

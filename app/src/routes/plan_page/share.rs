@@ -118,13 +118,15 @@ impl ShareState {
         });
     }
 
-    /// Sets a person's access, then loads the shares again.
+    /// Sets a person's access, then loads the shares again. On failure it
+    /// also calls `on_failure`, which puts back what the control showed.
     fn set_access(
         self,
         plan: cairn_sync::DocumentId,
         person_id: String,
         access: Access,
         action: String,
+        on_failure: impl FnOnce() + 'static,
     ) {
         self.error.set(None);
         leptos::task::spawn_local(async move {
@@ -132,6 +134,7 @@ impl ShareState {
                 Ok(()) => self.reload(plan),
                 Err(error) => {
                     let _ = self.error.try_set(Some(failure(&action, &error)));
+                    on_failure();
                     self.reload(plan);
                 }
             }
@@ -225,7 +228,18 @@ fn MemberRow(member: Member, state: ShareState) -> impl IntoView {
             return;
         }
         let action = format!("Changing the access of {change_label}");
-        state.set_access(context.id, person_id.clone(), access, action);
+
+        // A refused change must not leave the control showing it. The list
+        // reloads with the same values, which changes nothing in the page,
+        // so the select is set back directly.
+        #[cfg(feature = "hydrate")]
+        let revert = {
+            let select = event_target::<web_sys::HtmlSelectElement>(&event);
+            move || select.set_value(access_value(current))
+        };
+        #[cfg(not(feature = "hydrate"))]
+        let revert = || ();
+        state.set_access(context.id, person_id.clone(), access, action, revert);
     };
     let removed = member.clone();
 
@@ -272,7 +286,13 @@ fn AddPersonRow(state: ShareState) -> impl IntoView {
         };
         chosen_person.set(String::new());
         let action = format!("Sharing with {}", person_label(&person.name, &person.email));
-        state.set_access(context.id, person.id, chosen_access.get_untracked(), action);
+        state.set_access(
+            context.id,
+            person.id,
+            chosen_access.get_untracked(),
+            action,
+            || (),
+        );
     };
 
     let access_options = ACCESS_CHOICES
