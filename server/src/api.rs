@@ -52,7 +52,7 @@ pub enum ApiError {
     #[error("you are signed out; sign in again")]
     SignedOut,
 
-    /// The email or the password is wrong; which one is not said.
+    /// The email or the password is wrong. The message does not tell which.
     #[error("The email or password is not correct.")]
     InvalidCredentials,
 
@@ -88,7 +88,7 @@ pub enum ApiError {
     PersonNotFound(String),
 
     /// No plan has this id, or the person may not read it. Both get this
-    /// same answer.
+    /// same response.
     #[error("plan {id} not found")]
     PlanNotFound {
         /// The id from the path.

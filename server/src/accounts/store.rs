@@ -98,26 +98,8 @@ impl AccountStore {
     /// Creates a district, and gives it every plan that belongs to no
     /// district yet (documents stored before districts existed).
     pub async fn create_district(&self, name: &str) -> Result<District, StorageError> {
-        let id = Uuid::new_v4();
-        let now = now_millis();
         let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-
-        sqlx::query("INSERT INTO districts (id, name, created_at) VALUES (?1, ?2, ?3)")
-            .bind(id.to_string())
-            .bind(name.trim())
-            .bind(now)
-            .execute(&mut *transaction)
-            .await?;
-        sqlx::query(
-            "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
-             SELECT id, ?1, NULL, NULL, ?2 FROM documents \
-             WHERE id NOT IN (SELECT document_id FROM plans)",
-        )
-        .bind(id.to_string())
-        .bind(now)
-        .execute(&mut *transaction)
-        .await?;
-
+        let id = insert_district(&mut transaction, name, now_millis()).await?;
         transaction.commit().await?;
         Ok(District {
             id,
@@ -125,7 +107,7 @@ impl AccountStore {
         })
     }
 
-    /// Every district, by name.
+    /// Lists every district, by name.
     pub async fn districts(&self) -> Result<Vec<District>, StorageError> {
         let rows = sqlx::query("SELECT id, name FROM districts ORDER BY name")
             .fetch_all(&self.pool)
@@ -140,7 +122,7 @@ impl AccountStore {
             .collect()
     }
 
-    /// The district with this id.
+    /// Finds the district with this id.
     pub async fn district(&self, id: Uuid) -> Result<Option<District>, StorageError> {
         Ok(self.districts().await?.into_iter().find(|d| d.id == id))
     }
@@ -177,7 +159,7 @@ impl AccountStore {
         }
     }
 
-    /// The schools of a district, by name.
+    /// Lists the schools of a district, by name.
     pub async fn schools(&self, district: Uuid) -> Result<Vec<School>, StorageError> {
         let rows = sqlx::query("SELECT id, name FROM schools WHERE district_id = ?1 ORDER BY name")
             .bind(district.to_string())
@@ -282,7 +264,7 @@ impl AccountStore {
         self.person_where("email", &normalize_email(email)).await
     }
 
-    /// The person with this id, unless removed.
+    /// Finds the person with this id, unless removed.
     pub async fn person(&self, id: PersonId) -> Result<Option<Person>, StorageError> {
         Ok(self
             .person_where("id", &id.to_string())
@@ -290,7 +272,7 @@ impl AccountStore {
             .map(|(person, _)| person))
     }
 
-    /// The password hash of a person.
+    /// Reads the password hash of a person.
     pub async fn password_hash(&self, id: PersonId) -> Result<Option<String>, StorageError> {
         Ok(self
             .person_where("id", &id.to_string())
@@ -439,25 +421,9 @@ impl AccountStore {
                 .await?;
         let district = match existing {
             Some(id) => id,
-            None => {
-                let id = Uuid::new_v4().to_string();
-                sqlx::query("INSERT INTO districts (id, name, created_at) VALUES (?1, ?2, ?3)")
-                    .bind(&id)
-                    .bind(district_name.trim())
-                    .bind(now)
-                    .execute(&mut *transaction)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
-                     SELECT id, ?1, NULL, NULL, ?2 FROM documents \
-                     WHERE id NOT IN (SELECT document_id FROM plans)",
-                )
-                .bind(&id)
-                .bind(now)
-                .execute(&mut *transaction)
-                .await?;
-                id
-            }
+            None => insert_district(&mut transaction, district_name, now)
+                .await?
+                .to_string(),
         };
 
         let person = Uuid::new_v4();
@@ -549,7 +515,7 @@ impl AccountStore {
         Ok(())
     }
 
-    /// The person of an unexpired session.
+    /// Finds the person of an unexpired session.
     pub async fn session_person(&self, token_hash: &str) -> Result<Option<Person>, StorageError> {
         let person: Option<String> = sqlx::query_scalar(
             "SELECT person_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
@@ -653,7 +619,7 @@ impl AccountStore {
             .collect()
     }
 
-    /// The direct share a person has on a plan.
+    /// Reads the direct share a person has on a plan.
     pub async fn share(
         &self,
         document: DocumentId,
@@ -669,7 +635,7 @@ impl AccountStore {
         Ok(access.as_deref().and_then(Access::parse))
     }
 
-    /// The direct shares of a plan, by name.
+    /// Lists the direct shares of a plan, by name.
     pub async fn members(&self, document: DocumentId) -> Result<Vec<PlanMember>, StorageError> {
         let rows = sqlx::query(
             "SELECT m.person_id, m.access, p.name, p.email FROM plan_members m \
@@ -776,6 +742,32 @@ impl AccountStore {
             })
             .collect()
     }
+}
+
+/// Inserts a district and gives it every stored document that belongs to
+/// no district yet (documents stored before districts existed).
+async fn insert_district(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    name: &str,
+    now: i64,
+) -> Result<Uuid, StorageError> {
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO districts (id, name, created_at) VALUES (?1, ?2, ?3)")
+        .bind(id.to_string())
+        .bind(name.trim())
+        .bind(now)
+        .execute(&mut **transaction)
+        .await?;
+    sqlx::query(
+        "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
+         SELECT id, ?1, NULL, NULL, ?2 FROM documents \
+         WHERE id NOT IN (SELECT document_id FROM plans)",
+    )
+    .bind(id.to_string())
+    .bind(now)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(id)
 }
 
 async fn insert_plan(

@@ -329,7 +329,7 @@ pub struct HistoryEntry {
     /// The hash of the entry's last change: the plan as it was after the
     /// entry is at this point.
     pub point: String,
-    /// Who made the changes, when known.
+    /// The person who made the changes, when known.
     pub person: Option<HistoryPerson>,
     /// When the first change arrived.
     pub first_at: DateTime<Utc>,
@@ -421,8 +421,8 @@ async fn history_point(
     Ok(Json(export_json(&snapshot)))
 }
 
-/// The heads of a set of changes: those no other change of the set
-/// depends on.
+/// Returns the heads of a set of changes: those no other change of the
+/// set depends on.
 fn heads_of(document: &automerge::Automerge, changes: &[ChangeHash]) -> Vec<ChangeHash> {
     let mut depended_on: HashSet<ChangeHash> = HashSet::new();
     for hash in changes {

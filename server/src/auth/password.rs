@@ -18,7 +18,7 @@ const CONCURRENT_HASHES: usize = 4;
 
 static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
 
-/// Why a password was not accepted or not hashed.
+/// The error type of password checks and hashing.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     /// Too short or too long.

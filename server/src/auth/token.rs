@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// A new random token.
+/// Generates a new random token.
 ///
 /// # Panics
 ///
@@ -20,7 +20,7 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The SHA-256 of a token, as lowercase hex, as stored.
+/// Hashes a token with SHA-256, as lowercase hex, as stored.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
