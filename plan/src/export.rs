@@ -7,7 +7,7 @@
 //!
 //! Both are described, with examples, in `docs/export-format.md`.
 
-mod csv;
+pub(crate) mod csv;
 
 use serde_json::Value;
 

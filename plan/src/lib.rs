@@ -15,12 +15,17 @@
 //! - [`templates`]: starting content for new plans, kept as JSON files.
 //! - [`references`]: what links to an entity, for the question before a
 //!   removal.
+//! - [`dashboard`]: what the plan index keeps of each plan, and the
+//!   district view and plan drill-down built from it.
+//! - [`review`]: the review cycle from draft to closed, and the record
+//!   of decisions.
 //! - [`history`]: [`EditHistory`], undo and redo of one person's own edits.
 //!
 //! The crate does no IO and builds for native targets and for
 //! `wasm32-unknown-unknown`.
 
 mod csv_layout;
+pub mod dashboard;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -31,6 +36,7 @@ pub mod model;
 mod position;
 pub mod progress;
 pub mod references;
+pub mod review;
 pub mod smart;
 pub mod templates;
 mod text;

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::dashboard::PlanMetrics;
 use crate::ids::EntityId;
 use crate::import::find_school_year;
 
@@ -342,6 +343,8 @@ pub struct PlanSummary {
     pub status: PlanStatus,
     pub goal_count: usize,
     pub action_count: usize,
+    /// What dashboards show of the plan.
+    pub metrics: PlanMetrics,
 }
 
 impl Plan {
@@ -356,6 +359,7 @@ impl Plan {
             status: self.status,
             goal_count: self.goals.len(),
             action_count: self.actions.len(),
+            metrics: PlanMetrics::of(self),
         }
     }
 

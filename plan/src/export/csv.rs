@@ -109,13 +109,13 @@ pub fn export_csv(plan: &Plan) -> String {
 
 /// The text of the sheet being written.
 #[derive(Default)]
-struct Sheet {
-    text: String,
+pub(crate) struct Sheet {
+    pub(crate) text: String,
 }
 
 impl Sheet {
     /// Writes one row, quoting each cell as RFC 4180 specifies.
-    fn row<I: IntoIterator<Item = String>>(&mut self, cells: I) {
+    pub(crate) fn row<I: IntoIterator<Item = String>>(&mut self, cells: I) {
         for (index, cell) in cells.into_iter().enumerate() {
             if index > 0 {
                 self.text.push(',');
@@ -126,7 +126,7 @@ impl Sheet {
     }
 
     /// Starts a table: a blank line, the title row and the header row.
-    fn table(&mut self, title: &str, header: &[&str]) {
+    pub(crate) fn table(&mut self, title: &str, header: &[&str]) {
         self.text.push_str(LINE_END);
         self.row([title.to_owned()]);
         self.row(header.iter().map(|name| (*name).to_owned()));
