@@ -1,6 +1,7 @@
 //! Review status, the record of decisions, and the plan index rows that
 //! dashboards read.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use cairn_plan::dashboard::PlanMetrics;
@@ -60,7 +61,7 @@ pub struct IndexRow {
 }
 
 impl AccountStore {
-    /// The review status of a plan, or `None` when it has no record.
+    /// Reads the review status of a plan, or `None` when it has no record.
     pub async fn review_status(
         &self,
         document: DocumentId,
@@ -73,6 +74,26 @@ impl AccountStore {
         status
             .map(|status| parse_status("plans", &status))
             .transpose()
+    }
+
+    /// Reads the review status of every plan of a district.
+    pub async fn review_statuses(
+        &self,
+        district: uuid::Uuid,
+    ) -> Result<HashMap<DocumentId, PlanStatus>, StorageError> {
+        let rows =
+            sqlx::query("SELECT document_id, review_status FROM plans WHERE district_id = ?1")
+                .bind(district.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("document_id")?;
+                let id = DocumentId::from_str(&id)
+                    .map_err(|error| invalid("plans", error.to_string()))?;
+                Ok((id, parse_status("plans", row.try_get("review_status")?)?))
+            })
+            .collect()
     }
 
     /// Sets the review status of a plan without recording a decision, as
@@ -135,7 +156,7 @@ impl AccountStore {
         Ok(true)
     }
 
-    /// The decisions about a plan, oldest first.
+    /// Lists the decisions about a plan, oldest first.
     pub async fn decisions(
         &self,
         document: DocumentId,
@@ -152,8 +173,8 @@ impl AccountStore {
         rows.iter().map(decision_from_row).collect()
     }
 
-    /// Every plan of a district with its index row and the direct share of
-    /// `person` on each.
+    /// Lists every plan of a district with its index row and the direct
+    /// share of `person` on each.
     pub async fn index_rows(
         &self,
         district: uuid::Uuid,
@@ -167,8 +188,8 @@ impl AccountStore {
         rows.iter().map(index_row).collect()
     }
 
-    /// The index row of one plan of a district, with the direct share of
-    /// `person` on it, or `None` when the district has no such plan.
+    /// Reads the index row of one plan of a district, with the direct share
+    /// of `person` on it, or `None` when the district has no such plan.
     pub async fn index_row(
         &self,
         district: uuid::Uuid,
@@ -230,7 +251,7 @@ fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
     let metrics = metrics.and_then(|json| match serde_json::from_str(&json) {
         Ok(metrics) => Some(metrics),
         Err(error) => {
-            warn!(plan = %id, %error, "the plan index holds metrics that do not parse");
+            warn!(plan = %id, %error, "invalid metrics JSON in the plan index; showing the plan without figures");
             None
         }
     });
