@@ -164,6 +164,11 @@ fn indexed_plan(row: IndexRow, schools: &HashMap<Uuid, String>) -> IndexedPlan {
 /// the caller may read whose index changed, as
 /// `{"plans": ["<id>", ...]}`.
 ///
+/// NOTE: over HTTP/1.1 a browser keeps at most six connections per site,
+/// and each open event stream holds one, so a person with many Cairn tabs
+/// open can run out. Carrying the notices over the sync WebSocket, which
+/// does not count toward that limit, would remove the problem.
+///
 /// The stream checks the session before each event. It ends when the
 /// session has ended or the server shuts down. The browser's `EventSource`
 /// then reconnects on its own and meets the usual sign-in check.
