@@ -101,7 +101,7 @@ pub enum ReviewActionError {
     /// `409 invalid_transition`: the action does not apply to the status.
     #[error("{0}")]
     InvalidTransition(String),
-    /// `403 not_allowed`: the person may not take the action.
+    /// `403 forbidden`: the person may not take the action.
     #[error("{0}")]
     NotAllowed(String),
     /// `404 plan_not_found`.
@@ -123,7 +123,7 @@ impl ReviewActionError {
             (_, Some("comment_required")) => ReviewActionError::CommentRequired(message),
             (_, Some("status_changed")) => ReviewActionError::StatusChanged(message),
             (_, Some("invalid_transition")) => ReviewActionError::InvalidTransition(message),
-            (_, Some("not_allowed")) => ReviewActionError::NotAllowed(message),
+            (403, Some("forbidden" | "not_allowed")) => ReviewActionError::NotAllowed(message),
             (404, Some("plan_not_found")) => ReviewActionError::PlanNotFound,
             _ => ReviewActionError::Failed(message),
         }
@@ -141,10 +141,10 @@ impl ReviewActionError {
                     .to_owned()
             }
             ReviewActionError::CommentRequired(message) => sentence(message),
-            ReviewActionError::StatusChanged(message) => format!(
-                "Someone else decided first. {} Refresh to see the review as it stands.",
-                sentence(message)
-            ),
+            ReviewActionError::StatusChanged(message) if message.trim().is_empty() => {
+                "Someone else decided first. Refresh to see the review as it stands.".to_owned()
+            }
+            ReviewActionError::StatusChanged(message) => sentence(message),
             error => format!("{label} failed: {}", sentence(&error.to_string())),
         }
     }
@@ -436,8 +436,12 @@ mod tests {
             ReviewActionError::InvalidTransition("no".to_owned())
         );
         assert_eq!(
-            ReviewActionError::from_response(403, Some("not_allowed"), "no"),
+            ReviewActionError::from_response(403, Some("forbidden"), "no"),
             ReviewActionError::NotAllowed("no".to_owned())
+        );
+        assert_eq!(
+            ReviewActionError::from_response(403, Some("cross_site_request"), "no"),
+            ReviewActionError::Failed("no".to_owned())
         );
         assert_eq!(
             ReviewActionError::from_response(404, Some("plan_not_found"), "not found"),
@@ -454,12 +458,18 @@ mod tests {
     }
 
     #[test]
-    fn status_changed_message_asks_to_refresh() {
-        let error = ReviewActionError::StatusChanged("the plan is approved now".to_owned());
+    fn status_changed_shows_server_message() {
+        let error = ReviewActionError::StatusChanged(
+            "the plan is approved now, not submitted: someone decided first".to_owned(),
+        );
 
         assert_eq!(
             error.message(ReviewAction::Return),
-            "Someone else decided first. The plan is approved now. Refresh to see the review as it stands."
+            "The plan is approved now, not submitted: someone decided first."
+        );
+        assert_eq!(
+            ReviewActionError::StatusChanged(String::new()).message(ReviewAction::Return),
+            "Someone else decided first. Refresh to see the review as it stands."
         );
     }
 

@@ -120,13 +120,13 @@ pub fn group_by_section(changes: &[ChangeLine]) -> Vec<(String, Vec<ChangeLine>)
     groups
 }
 
-/// Words one line of changes as "ITEM: DESCRIPTION", or the description
+/// Words one line of changes as "ITEM — DESCRIPTION", or the description
 /// alone for a field of the plan itself.
 pub fn change_text(change: &ChangeLine) -> String {
     if change.item.is_empty() {
         change.description.clone()
     } else {
-        format!("{}: {}", change.item, change.description)
+        format!("{} — {}", change.item, change.description)
     }
 }
 
@@ -522,7 +522,7 @@ mod tests {
         );
         assert_eq!(
             change_text(&line("SMART goals", "Reduce referrals", "Added")),
-            "Reduce referrals: Added"
+            "Reduce referrals — Added"
         );
     }
 
