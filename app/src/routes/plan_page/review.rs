@@ -212,6 +212,9 @@ pub struct ReviewContext {
     /// Whether a request for the review is under way, so a focus and a
     /// visibility change at once send one request.
     loading: StoredValue<bool>,
+    /// The number of states shown so far. A response to a request that
+    /// started before the latest state was shown is older, so it is dropped.
+    shown_count: StoredValue<u64>,
 }
 
 impl ReviewContext {
@@ -231,10 +234,15 @@ impl ReviewContext {
         }
 
         self.loading.set_value(true);
+        let shown_before = self.shown_count.get_value();
         leptos::task::spawn_local(async move {
             let result = requests::review(self.plan).await;
-            self.loading.set_value(false);
-            self.receive(result);
+            self.loading.try_set_value(false);
+
+            // An action's response shown meanwhile is newer than this one.
+            if self.shown_count.try_get_value() == Some(shown_before) {
+                self.receive(result);
+            }
         });
     }
 
@@ -265,6 +273,7 @@ impl ReviewContext {
             self.workspace.report(error.to_string());
         }
 
+        self.shown_count.try_update_value(|count| *count += 1);
         let _ = self.load_failure.try_set(None);
         let _ = self.known.try_set(KnownReview::Current(loaded));
     }
@@ -298,6 +307,7 @@ pub fn use_review(plan: DocumentId) -> ReviewContext {
         known: RwSignal::new(KnownReview::Unknown),
         load_failure: RwSignal::new(None),
         loading: StoredValue::new(false),
+        shown_count: StoredValue::new(0),
     };
     let offline = Memo::new(move |_| workspace.connection() == ConnectionState::Offline);
     let awaits_registration = Memo::new(move |_| workspace.awaits_registration(plan));
