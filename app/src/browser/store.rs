@@ -6,10 +6,11 @@
 //! under `cairn.acked.<id>`. The list of the plans on this device, shown when
 //! the server cannot be reached, is under `cairn.plans`.
 //!
-//! Two small records per plan stay in localStorage outside the [`DocStore`]
-//! trait, because they are small state rather than documents: the last
-//! response of the plan's access route under `cairn.access.<id>`, and the
-//! refusal of a plan the server did not accept under `cairn.refused.<id>`.
+//! Three small records per plan stay in localStorage outside the
+//! [`DocStore`] trait, because they are small state rather than documents.
+//! `cairn.access.<id>` keeps the last response of the plan's access route,
+//! `cairn.refused.<id>` the refusal of a plan the server did not accept, and
+//! `cairn.review.<id>` the last response of the plan's review route.
 //!
 //! NOTE: localStorage stores about 5 MiB per origin, which fits a few dozen
 //! plans. IndexedDB has room for a coach's whole set and will replace this
@@ -23,6 +24,7 @@ use cairn_sync::DocumentId;
 use gloo_storage::{LocalStorage, Storage};
 use thiserror::Error;
 
+use crate::routes::plan_page::review::LoadedReview;
 use crate::workspace::access::{PlanAccess, Refusal};
 use crate::workspace::LocalPlanEntry;
 
@@ -96,6 +98,10 @@ fn access_key(doc: &DocumentId) -> String {
 
 fn refusal_key(doc: &DocumentId) -> String {
     format!("cairn.refused.{doc}")
+}
+
+fn review_key(doc: &DocumentId) -> String {
+    format!("cairn.review.{doc}")
 }
 
 fn write_error(doc: &DocumentId, error: gloo_storage::errors::StorageError) -> StoreError {
@@ -177,4 +183,14 @@ pub fn save_refusal(doc: &DocumentId, refusal: Option<&Refusal>) -> Result<(), S
             Ok(())
         }
     }
+}
+
+/// Loads the last review state of a plan stored on this device.
+pub fn load_review(doc: &DocumentId) -> Option<LoadedReview> {
+    LocalStorage::get(review_key(doc)).ok()
+}
+
+/// Stores a plan's review state, so it is shown offline.
+pub fn save_review(doc: &DocumentId, review: &LoadedReview) -> Result<(), StoreError> {
+    LocalStorage::set(review_key(doc), review).map_err(|error| write_error(doc, error))
 }

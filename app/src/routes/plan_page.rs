@@ -8,7 +8,7 @@
 //! The editable sections sit in one `<fieldset>`, which is disabled while
 //! the plan is read-only, so the browser disables every input, select,
 //! textarea and button in them. The tools above it (exports, print view,
-//! history, sharing) stay usable.
+//! history, sharing) and the Review section stay usable.
 
 mod access;
 mod actions;
@@ -18,6 +18,7 @@ pub(crate) mod history;
 mod monitoring;
 mod progress;
 pub(crate) mod requests;
+pub(crate) mod review;
 mod root_causes;
 mod share;
 mod timeline;
@@ -84,6 +85,7 @@ fn PlanView(id: DocumentId) -> impl IntoView {
         access,
         read_only,
     });
+    provide_context(review::use_review(id));
 
     let waiting_message = use_loading_message();
 
@@ -119,7 +121,9 @@ fn PlanView(id: DocumentId) -> impl IntoView {
                 when=move || plan.with(Option::is_some)
                 fallback=move || view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }
             >
+                {view! { <review::notice::ReturnedNotice/> }.into_any()}
                 {view! { <tools::PlanTools/> }.into_any()}
+                {view! { <review::panel::ReviewPanel/> }.into_any()}
                 <fieldset class="plan-body" disabled=move || read_only.get() data-testid="plan-body">
                     <legend class="visually-hidden">"Plan contents"</legend>
                     {view! { <header::PlanHeader/> }.into_any()}

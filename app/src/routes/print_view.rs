@@ -7,7 +7,7 @@ use cairn_plan::progress::goal_progress;
 use cairn_plan::smart::check_goal;
 use cairn_plan::timeline::timeline;
 use cairn_plan::totals::resource_totals;
-use cairn_plan::{Action, ActionKind, EntityId, Plan};
+use cairn_plan::{Action, ActionKind, EntityId, Plan, PlanStatus};
 use cairn_sync::DocumentId;
 use leptos::prelude::*;
 
@@ -17,6 +17,7 @@ use crate::components::resource_totals::{format_amount, ResourceTotalsView};
 use crate::components::smart_marks::SmartMarks;
 use crate::components::timeline_table::TimelineTable;
 use crate::labels;
+use crate::routes::plan_page::review::use_review;
 use crate::routes::plan_page::{today, use_loading_message, use_plan_id};
 use crate::workspace::use_workspace;
 
@@ -39,6 +40,8 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
     Effect::new(move |_| workspace.open_plan(id));
     on_cleanup(move || workspace.close_plan(id));
     let plan = Memo::new(move |_| workspace.plan(id));
+    let review = use_review(id);
+    let review_status = Signal::derive(move || review.known.with(|known| known.status()));
 
     let waiting_message = use_loading_message();
 
@@ -48,7 +51,7 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
             <button type="button" class="primary" on:click=move |_| print_page() data-testid="print">"Print or save as PDF"</button>
         </nav>
         {move || match plan.get() {
-            Some(plan) => view! { <PrintedPlan plan/> }.into_any(),
+            Some(plan) => view! { <PrintedPlan plan review_status/> }.into_any(),
             None => view! { <p class="notice" data-testid="plan-loading">{waiting_message}</p> }.into_any(),
         }}
     }
@@ -61,16 +64,16 @@ fn print_page() {
     }
 }
 
-/// Joins the plan's place, school year, focus area and status, leaving out
-/// the ones that are empty.
-fn summary_line(plan: &Plan, place: &str) -> String {
+/// Joins the plan's place, school year, focus area and review status,
+/// leaving out the ones that are empty or not known.
+fn summary_line(plan: &Plan, place: &str, review_status: Option<PlanStatus>) -> String {
     let school_year = (!plan.school_year.trim().is_empty())
         .then(|| format!("School year {}", plan.school_year.trim()));
     let parts = [
         Some(place.trim().to_owned()),
         school_year,
         Some(plan.focus_area.trim().to_owned()),
-        Some(format!("Status: {}", labels::plan_status(plan.status))),
+        review_status.map(|status| format!("Status: {}", labels::plan_status(status))),
     ];
     parts
         .into_iter()
@@ -145,6 +148,11 @@ pub(crate) fn PrintedPlan(
     /// Shows the "Printed" date under the title; off for a past version.
     #[prop(default = true)]
     show_print_date: bool,
+    /// The plan's review status from the server's record. Left out when it
+    /// is not known, as for a past version: the document's own `status`
+    /// field is not the review status.
+    #[prop(optional)]
+    review_status: Option<Signal<Option<PlanStatus>>>,
 ) -> impl IntoView {
     let today = today();
     let place = if plan.school.is_empty() {
@@ -260,7 +268,10 @@ pub(crate) fn PrintedPlan(
         <article class="print-view" data-testid="print-view">
             <header>
                 <h1>{or_dash(&plan.title)}</h1>
-                <p>{summary_line(&plan, &place)}</p>
+                <p>{
+                    let plan = plan.clone();
+                    move || summary_line(&plan, &place, review_status.and_then(|status| status.get()))
+                }</p>
                 <p>"Team: " {or_dash(&plan.team)}</p>
                 {show_print_date.then(|| view! { <p class="printed-on">{format!("Printed {}", today.format("%B %-d, %Y"))}</p> })}
             </header>
@@ -284,5 +295,39 @@ pub(crate) fn PrintedPlan(
             <section><h2>"Milestones"</h2><ul>{milestones}</ul></section>
             <section><h2>"Check-ins"</h2>{check_ins}</section>
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> Plan {
+        Plan {
+            school_year: "2026-27".to_owned(),
+            focus_area: "Behavior (Tier 1)".to_owned(),
+            status: PlanStatus::Draft,
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn summary_shows_review_status() {
+        let line = summary_line(&plan(), "Lincoln Elementary", Some(PlanStatus::Approved));
+
+        assert_eq!(
+            line,
+            "Lincoln Elementary · School year 2026-27 · Behavior (Tier 1) · Status: Approved"
+        );
+    }
+
+    #[test]
+    fn summary_leaves_out_unknown_status() {
+        let line = summary_line(&plan(), "Lincoln Elementary", None);
+
+        assert_eq!(
+            line,
+            "Lincoln Elementary · School year 2026-27 · Behavior (Tier 1)"
+        );
     }
 }

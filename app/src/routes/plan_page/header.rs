@@ -1,11 +1,16 @@
 //! The plan's own fields: title, district, school, school year, focus area,
-//! team, status and currency.
+//! team and currency, with the review status beside them.
+//!
+//! The review status is the server's record of decisions (see
+//! [`super::review`]), so it is shown here and not edited. The document's
+//! own `status` field is no longer written by the page.
 
-use cairn_plan::{PlanDocument, PlanError, PlanStatus};
+use cairn_plan::{PlanDocument, PlanError};
 use leptos::prelude::*;
 
+use super::review::notice::ReviewStatusField;
 use super::use_plan;
-use crate::components::fields::{SelectField, TextField};
+use crate::components::fields::TextField;
 use crate::labels;
 use crate::workspace::use_workspace;
 
@@ -25,12 +30,6 @@ pub fn PlanHeader() -> impl IntoView {
         Callback::new(move |value: String| workspace.edit(context.id, |doc| apply(doc, &value)))
     };
 
-    let set_status = Callback::new(move |value: String| {
-        if let Ok(status) = value.parse::<PlanStatus>() {
-            workspace.edit(context.id, |doc| doc.set_status(status));
-        }
-    });
-
     view! {
         <section class="plan-header" aria-labelledby="plan-title-heading">
             <h1 id="plan-title-heading" data-testid="plan-title-heading">
@@ -46,13 +45,7 @@ pub fn PlanHeader() -> impl IntoView {
                 <TextField label="School year" value=text(|plan| plan.school_year.clone()) on_input=write(PlanDocument::set_school_year) test_id="plan-school-year"/>
                 <TextField label="Focus area" value=text(|plan| plan.focus_area.clone()) on_input=write(PlanDocument::set_focus_area) test_id="plan-focus-area"/>
                 <CurrencyField/>
-                <SelectField
-                    label="Status"
-                    options=labels::PLAN_STATUSES.to_vec()
-                    value=text(|plan| plan.status.as_str().to_owned())
-                    on_change=set_status
-                    test_id="plan-status"
-                />
+                <ReviewStatusField/>
             </div>
             <TextField label="Team" value=text(|plan| plan.team.clone()) on_input=write(PlanDocument::set_team) multiline=true test_id="plan-team"/>
             {move || {

@@ -1,16 +1,18 @@
 //! The plan page's requests to the server's API: the plan's access, its
-//! shares and its history.
+//! shares, its history and its review.
 //!
 //! The views that send these requests run only in the browser, after
 //! hydration. In the server build each request returns
 //! [`RequestError::NeedsConnection`] and never runs.
 
+use cairn_plan::review::{ReviewRequest, ReviewState};
 use cairn_plan::Plan;
 use cairn_sync::DocumentId;
 use serde::Serialize;
 use thiserror::Error;
 
 use super::history::HistoryEntry;
+use super::review::ReviewActionError;
 use super::share::{Member, Person};
 use crate::workspace::access::{Access, PlanAccess};
 
@@ -101,6 +103,39 @@ pub async fn plan_at(id: DocumentId, point: &str) -> Result<Plan, RequestError> 
         encode_segment(point)
     ))
     .await
+}
+
+/// Fetches the plan's review status, record of decisions and the actions
+/// the person may take: `GET /api/plans/{id}/review`.
+pub async fn review(id: DocumentId) -> Result<ReviewState, RequestError> {
+    get(&format!("/api/plans/{id}/review")).await
+}
+
+/// Takes a review action and returns the plan's new review state:
+/// `POST /api/plans/{id}/review`.
+pub async fn take_review_action(
+    id: DocumentId,
+    request: &ReviewRequest,
+) -> Result<ReviewState, ReviewActionError> {
+    let url = format!("/api/plans/{id}/review");
+
+    #[cfg(feature = "hydrate")]
+    {
+        let response = crate::browser::api::send_json::<ReviewRequest, ReviewState>(
+            "POST",
+            &url,
+            Some(request),
+        )
+        .await?;
+        response.ok_or_else(|| {
+            ReviewActionError::Failed("the server returned no review state".to_owned())
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, request);
+        Err(ReviewActionError::NeedsConnection)
+    }
 }
 
 /// Percent-encodes a path segment: every byte outside the unreserved
