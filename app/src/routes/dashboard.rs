@@ -41,7 +41,7 @@ use self::load::{use_view_data, Phase, ViewData};
 use self::query::{dashboard_api_url, filters_from_query, print_href, DASHBOARD_PATH};
 use self::widgets::{Breadcrumbs, Crumb, Freshness, PhaseNotice};
 
-/// What the district view's page shows while it loads or when it fails.
+/// The name of the district view's figures in its loading and error notices.
 const SUBJECT: &str = "the dashboard";
 
 /// The filters of the page's address, with a sentence for each value that
@@ -69,8 +69,8 @@ fn use_district_view(filters: Memo<DashboardFilters>) -> ViewData<DashboardView>
     use_view_data(url, |_| true)
 }
 
-/// The breadcrumbs of the district view: the district, then the school the
-/// view is narrowed to.
+/// Returns the breadcrumbs of the district view: the district, then the
+/// school the view is narrowed to.
 fn district_crumbs(filters: &DashboardFilters, options: &FilterOptions) -> Vec<Crumb> {
     let mut crumbs = vec![Crumb::link("District", DASHBOARD_PATH)];
     if let Some(id) = filters.school_id {
@@ -98,7 +98,8 @@ pub fn DashboardPage() -> impl IntoView {
             .or_else(|| previous.cloned())
             .unwrap_or_default()
     });
-    let crumbs = Signal::derive(move || options.with(|options| district_crumbs(&filters.get(), options)));
+    let crumbs =
+        Signal::derive(move || options.with(|options| district_crumbs(&filters.get(), options)));
 
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
@@ -121,8 +122,8 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The district view's sections once they are loaded, or the notice in
-/// their place.
+/// Renders the district view's sections once they are loaded, or the
+/// notice in their place.
 #[component]
 fn DistrictFigures(data: ViewData<DashboardView>) -> impl IntoView {
     move || match data.phase.get() {
@@ -159,7 +160,10 @@ mod tests {
 
         assert_eq!(
             crumbs,
-            [Crumb::link("District", "/dashboard"), Crumb::text("Oak Elementary")]
+            [
+                Crumb::link("District", "/dashboard"),
+                Crumb::text("Oak Elementary")
+            ]
         );
         assert_eq!(
             district_crumbs(&DashboardFilters::default(), &options),

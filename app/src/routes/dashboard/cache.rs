@@ -4,8 +4,8 @@
 //!
 //! Each response is stored in localStorage under
 //! `cairn.dashboard.<person id>.<API address>` with the time it was fetched.
-//! The key carries the person's id, so someone else who signs in on the same
-//! device never sees these figures, and signing out removes them all
+//! The key carries the person's id, so the app shows the copy only to the
+//! person who fetched it, and signing out removes every copy
 //! ([`forget_all`]). An index under `cairn.dashboard.index` lists the stored
 //! views, newest first. Only the newest views are kept, at most
 //! [`MAX_VIEWS`] of them and [`MAX_TOTAL_CHARS`] characters together,
@@ -21,10 +21,10 @@ const KEY_PREFIX: &str = "cairn.dashboard.";
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const INDEX_KEY: &str = "cairn.dashboard.index";
 
-/// The most views kept on the device.
+/// The maximum number of views kept on the device.
 pub const MAX_VIEWS: usize = 12;
 
-/// The most characters of JSON kept for all views together. A single view
+/// The maximum number of JSON characters kept for all views together. A single view
 /// larger than this is not kept at all.
 pub const MAX_TOTAL_CHARS: usize = 500_000;
 
@@ -43,12 +43,13 @@ pub struct IndexEntry {
     pub chars: usize,
 }
 
-/// The key of the view at the API address `url` for the person `person_id`.
+/// Returns the key of the view at the API address `url` for the person
+/// `person_id`.
 pub fn view_key(person_id: &str, url: &str) -> String {
     format!("{KEY_PREFIX}{person_id}.{url}")
 }
 
-/// Whether a view of `chars` characters may be kept at all.
+/// Returns whether a view of `chars` characters may be kept at all.
 pub fn fits(chars: usize) -> bool {
     chars <= MAX_TOTAL_CHARS
 }
@@ -97,7 +98,9 @@ mod storage {
             Ok(view) => Some(view),
             Err(gloo_storage::errors::StorageError::KeyNotFound(_)) => None,
             Err(error) => {
-                leptos::logging::warn!("the saved dashboard view {url} is unreadable and was removed: {error}");
+                leptos::logging::warn!(
+                    "the saved dashboard view {url} is unreadable and was removed: {error}"
+                );
                 LocalStorage::delete(&key);
                 None
             }
@@ -133,7 +136,9 @@ mod storage {
             .map_err(|error| format!("{error:?}"))
             .and_then(|()| LocalStorage::set(INDEX_KEY, &index).map_err(|error| error.to_string()));
         if let Err(error) = stored {
-            leptos::logging::warn!("the dashboard view {url} could not be saved on this device: {error}");
+            leptos::logging::warn!(
+                "the dashboard view {url} could not be saved on this device: {error}"
+            );
         }
     }
 
@@ -207,7 +212,7 @@ mod tests {
     }
 
     #[test]
-    fn a_view_over_the_limit_is_not_kept() {
+    fn fits_rejects_view_over_limit() {
         assert!(fits(MAX_TOTAL_CHARS));
         assert!(!fits(MAX_TOTAL_CHARS + 1));
     }
@@ -223,6 +228,9 @@ mod tests {
 
         let json = serde_json::to_string(&view).unwrap();
 
-        assert_eq!(serde_json::from_str::<CachedView<Vec<i32>>>(&json).unwrap(), view);
+        assert_eq!(
+            serde_json::from_str::<CachedView<Vec<i32>>>(&json).unwrap(),
+            view
+        );
     }
 }

@@ -29,13 +29,13 @@ pub struct Bar {
     pub value: String,
 }
 
-/// The CSS width of a share from 0 to 1.
+/// Returns the CSS width of a share from 0 to 1.
 fn width(share: f64) -> String {
     format!("width: {:.1}%", share.clamp(0.0, 1.0) * 100.0)
 }
 
-/// A bar split into parts by count, with a key that names each part with
-/// its count and share. Parts wide enough show their count inside too.
+/// Renders a bar split into parts by count, with a key that names each
+/// part with its count and share. Parts wide enough show their count inside too.
 #[component]
 pub fn StackedBar(
     segments: Vec<Segment>,

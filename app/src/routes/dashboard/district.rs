@@ -18,15 +18,15 @@ use self::budget::BudgetBySource;
 pub(super) use self::budget::{budget_bars, source_name};
 use self::check_ins::PlansWithoutCheckIn;
 use self::goals::GoalsByStatus;
-pub(super) use self::overdue::OverdueTable;
 use self::overdue::OverdueItems;
+pub(super) use self::overdue::OverdueTable;
 use self::tables::{PlansTable, SchoolsTable};
 use super::format::{count_text, empty_dashboard_reason};
 use super::query::DASHBOARD_PATH;
 use crate::labels;
 use crate::session::use_session;
 
-/// Why a district view shows no figures.
+/// The reason a district view shows no figures, if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Emptiness {
     /// There are plans to count.
@@ -49,13 +49,14 @@ fn emptiness(dashboard: &DashboardView) -> Emptiness {
     }
 }
 
-/// Every section of the district view, or the reason there is nothing to
-/// show.
+/// Renders every section of the district view, or the reason there is
+/// nothing to show.
 #[component]
 pub fn DistrictSections(dashboard: Memo<DashboardView>) -> impl IntoView {
     let emptiness = Memo::new(move |_| dashboard.with(emptiness));
 
-    move || match emptiness.get() {
+    move || {
+        match emptiness.get() {
         Emptiness::HasPlans => view! {
             <Summary dashboard/>
             <GoalsByStatus dashboard/>
@@ -76,10 +77,11 @@ pub fn DistrictSections(dashboard: Memo<DashboardView>) -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
-/// The empty dashboard of a person who may read no plan, saying why by
-/// their role.
+/// Renders the empty dashboard of a person who may read no plan, with the
+/// reason for their role.
 #[component]
 fn NoReadablePlans() -> impl IntoView {
     let session = use_session();
@@ -98,7 +100,7 @@ fn NoReadablePlans() -> impl IntoView {
     }
 }
 
-/// The headline figures and the plans by review status.
+/// Renders the headline figures and the plans by review status.
 #[component]
 fn Summary(dashboard: Memo<DashboardView>) -> impl IntoView {
     let totals = Memo::new(move |_| dashboard.with(|dashboard| dashboard.totals));

@@ -39,7 +39,7 @@ impl FilterKey {
         }
     }
 
-    /// The label of the choice that leaves the filter unset.
+    /// Returns the label of the choice that leaves the filter unset.
     fn any_label(self) -> &'static str {
         match self {
             FilterKey::School => "All schools",
@@ -58,7 +58,8 @@ impl FilterKey {
         }
     }
 
-    /// Returns the filter's value as its select holds it; empty when unset.
+    /// Returns the filter's value as its select stores it, or an empty
+    /// string when the filter is unset.
     pub fn value(self, filters: &DashboardFilters) -> String {
         match self {
             FilterKey::School => filters.school_id.map(|id| id.to_string()),
@@ -72,7 +73,11 @@ impl FilterKey {
     /// Lists the select's choices as (value, label) after the one that
     /// leaves the filter unset. A value set in the address that no plan has
     /// is listed too, so the select shows what the view is narrowed to.
-    pub fn choices(self, options: &FilterOptions, filters: &DashboardFilters) -> Vec<(String, String)> {
+    pub fn choices(
+        self,
+        options: &FilterOptions,
+        filters: &DashboardFilters,
+    ) -> Vec<(String, String)> {
         let mut choices: Vec<(String, String)> = match self {
             FilterKey::School => options
                 .schools
@@ -87,7 +92,12 @@ impl FilterKey {
             FilterKey::Status => options
                 .statuses
                 .iter()
-                .map(|status| (status.as_str().to_owned(), labels::plan_status(*status).to_owned()))
+                .map(|status| {
+                    (
+                        status.as_str().to_owned(),
+                        labels::plan_status(*status).to_owned(),
+                    )
+                })
                 .collect(),
             FilterKey::SchoolYear => options
                 .school_years
@@ -127,7 +137,7 @@ impl FilterKey {
     }
 }
 
-/// The four filter selects and a link that clears them.
+/// Renders the four filter selects and a link that clears them.
 #[component]
 pub fn FilterBar(filters: Memo<DashboardFilters>, options: Memo<FilterOptions>) -> impl IntoView {
     let selects = FilterKey::ALL
@@ -146,7 +156,11 @@ pub fn FilterBar(filters: Memo<DashboardFilters>, options: Memo<FilterOptions>) 
 }
 
 #[component]
-fn FilterSelect(key: FilterKey, filters: Memo<DashboardFilters>, options: Memo<FilterOptions>) -> impl IntoView {
+fn FilterSelect(
+    key: FilterKey,
+    filters: Memo<DashboardFilters>,
+    options: Memo<FilterOptions>,
+) -> impl IntoView {
     let navigate = use_navigate();
     let on_change = move |event: leptos::ev::Event| {
         let next = key.apply(&filters.get_untracked(), &event_target_value(&event));
@@ -201,7 +215,10 @@ mod tests {
 
         assert_eq!(
             FilterKey::School.choices(&options(), &filters),
-            [("67e55044-10b1-426f-9247-bb680e5fe0c8".to_owned(), "Oak Elementary".to_owned())]
+            [(
+                "67e55044-10b1-426f-9247-bb680e5fe0c8".to_owned(),
+                "Oak Elementary".to_owned()
+            )]
         );
         assert_eq!(
             FilterKey::Status.choices(&options(), &filters),
@@ -213,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn a_value_no_plan_has_is_still_a_choice() {
+    fn choices_keep_value_without_plans() {
         let filters = DashboardFilters {
             status: Some(PlanStatus::Closed),
             focus_area: Some("Attendance".to_owned()),
@@ -223,8 +240,14 @@ mod tests {
         let statuses = FilterKey::Status.choices(&options(), &filters);
         let focus_areas = FilterKey::FocusArea.choices(&options(), &filters);
 
-        assert_eq!(statuses.last().unwrap(), &("closed".to_owned(), "Closed".to_owned()));
-        assert_eq!(focus_areas.last().unwrap(), &("Attendance".to_owned(), "Attendance".to_owned()));
+        assert_eq!(
+            statuses.last().unwrap(),
+            &("closed".to_owned(), "Closed".to_owned())
+        );
+        assert_eq!(
+            focus_areas.last().unwrap(),
+            &("Attendance".to_owned(), "Attendance".to_owned())
+        );
     }
 
     #[test]
@@ -245,9 +268,15 @@ mod tests {
 
     #[test]
     fn value_reads_each_filter() {
-        let filters = FilterKey::School.apply(&DashboardFilters::default(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        let filters = FilterKey::School.apply(
+            &DashboardFilters::default(),
+            "67e55044-10b1-426f-9247-bb680e5fe0c8",
+        );
 
-        assert_eq!(FilterKey::School.value(&filters), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        assert_eq!(
+            FilterKey::School.value(&filters),
+            "67e55044-10b1-426f-9247-bb680e5fe0c8"
+        );
         assert_eq!(FilterKey::Status.value(&filters), "");
     }
 }

@@ -92,7 +92,7 @@ pub fn actions_text(completed: usize, planned: usize) -> String {
     }
 }
 
-/// The name of a dashboard table's CSV file, such as
+/// Returns the name of a dashboard table's CSV file, such as
 /// `cairn-dashboard-overdue-2026-12-05.csv`, dated with the day the figures
 /// were counted.
 pub fn csv_file_name(table: &str, day: NaiveDate) -> String {
@@ -117,7 +117,11 @@ pub fn title_slug(title: &str) -> String {
 /// Returns how far the latest value has come from the baseline toward the
 /// target, from 0 to 1, for goals that increase and decrease alike. `None`
 /// without all three values, or when the target equals the baseline.
-pub fn progress_share(baseline: Option<f64>, latest: Option<f64>, target: Option<f64>) -> Option<f64> {
+pub fn progress_share(
+    baseline: Option<f64>,
+    latest: Option<f64>,
+    target: Option<f64>,
+) -> Option<f64> {
     let (baseline, latest, target) = (baseline?, latest?, target?);
     let distance = target - baseline;
     if distance == 0.0 || !distance.is_finite() {
@@ -161,8 +165,8 @@ pub fn filters_summary(filters: &DashboardFilters, options: &FilterOptions) -> S
 }
 
 /// Explains why the dashboard of a person who may read no plan is empty,
-/// and what to do, by their role. `has_schools` tells whether a school
-/// leader or coach is assigned to any school.
+/// and what to do, by their role. `has_schools` is whether a school leader
+/// or coach is assigned to any school.
 pub fn empty_dashboard_reason(role: Option<Role>, has_schools: bool) -> &'static str {
     match role {
         Some(Role::DistrictAdmin) => {
@@ -233,16 +237,31 @@ mod tests {
 
     #[test]
     fn slug_joins_lowercase_words() {
-        assert_eq!(title_slug("Lincoln Elementary: Tier 1 Behavior"), "lincoln-elementary-tier-1-behavior");
+        assert_eq!(
+            title_slug("Lincoln Elementary: Tier 1 Behavior"),
+            "lincoln-elementary-tier-1-behavior"
+        );
         assert_eq!(title_slug("  —  "), "plan");
     }
 
     #[test]
     fn progress_counts_toward_target_either_way() {
-        assert_eq!(progress_share(Some(40.0), Some(50.0), Some(60.0)), Some(0.5));
-        assert_eq!(progress_share(Some(37.0), Some(31.0), Some(20.0)), Some(6.0 / 17.0));
-        assert_eq!(progress_share(Some(40.0), Some(30.0), Some(60.0)), Some(0.0));
-        assert_eq!(progress_share(Some(40.0), Some(70.0), Some(60.0)), Some(1.0));
+        assert_eq!(
+            progress_share(Some(40.0), Some(50.0), Some(60.0)),
+            Some(0.5)
+        );
+        assert_eq!(
+            progress_share(Some(37.0), Some(31.0), Some(20.0)),
+            Some(6.0 / 17.0)
+        );
+        assert_eq!(
+            progress_share(Some(40.0), Some(30.0), Some(60.0)),
+            Some(0.0)
+        );
+        assert_eq!(
+            progress_share(Some(40.0), Some(70.0), Some(60.0)),
+            Some(1.0)
+        );
         assert_eq!(progress_share(Some(40.0), None, Some(60.0)), None);
         assert_eq!(progress_share(Some(40.0), Some(40.0), Some(40.0)), None);
     }

@@ -12,14 +12,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::charts::{Bar, BarChart};
-use super::format::{actions_text, fraction, optional_date_text, percent_text, progress_share, value_text};
+use super::format::{
+    actions_text, fraction, optional_date_text, percent_text, progress_share, value_text,
+};
 use super::load::Phase;
 use super::plan_detail::{latest_text, plan_crumbs, target_text, use_plan_detail};
 use super::query::{plan_detail_href, plan_href};
 use super::widgets::{Breadcrumbs, Crumb, Freshness, PhaseNotice};
 use crate::components::goal_status::GoalStatusBadge;
 
-/// What the goal's page shows while it loads or when it fails.
+/// The name of the goal's figures in its loading and error notices.
 const SUBJECT: &str = "this goal's figures";
 
 /// Finds the goal with `goal_id` and its number in the plan, from 1.
@@ -36,28 +38,44 @@ fn find_goal(detail: &PlanDetail, goal_id: &str) -> Option<(usize, GoalMetrics)>
 #[component]
 pub fn GoalDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let ids = Memo::new(move |_| params.with(|params| Some((params.get("id")?, params.get("goal_id")?))));
+    let ids =
+        Memo::new(move |_| params.with(|params| Some((params.get("id")?, params.get("goal_id")?))));
 
-    move || match ids.get() {
+    move || {
+        match ids.get() {
         Some((plan_id, goal_id)) => view! { <GoalFigures plan_id goal_id/> }.into_any(),
         None => view! { <p class="notice" role="alert">"This address names no goal. Open a goal from its plan's figures on the dashboard."</p> }.into_any(),
+    }
     }
 }
 
 #[component]
 fn GoalFigures(plan_id: String, goal_id: String) -> impl IntoView {
     let data = use_plan_detail(plan_id.clone());
-    let goal = Memo::new(move |_| data.data.with(|detail| detail.as_ref().and_then(|detail| find_goal(detail, &goal_id))));
+    let goal = Memo::new(move |_| {
+        data.data.with(|detail| {
+            detail
+                .as_ref()
+                .and_then(|detail| find_goal(detail, &goal_id))
+        })
+    });
     let crumbs = Signal::derive(move || {
-        let mut crumbs = data.data.with(|detail| plan_crumbs(detail.as_ref().map(|detail| &detail.plan)));
-        let label = goal.with(|goal| goal.as_ref().map_or_else(|| "Goal".to_owned(), |(number, _)| format!("Goal {number}")));
+        let mut crumbs = data
+            .data
+            .with(|detail| plan_crumbs(detail.as_ref().map(|detail| &detail.plan)));
+        let label = goal.with(|goal| {
+            goal.as_ref()
+                .map_or_else(|| "Goal".to_owned(), |(number, _)| format!("Goal {number}"))
+        });
         crumbs.push(Crumb::text(label));
         crumbs
     });
 
     let content = move || match data.phase.get() {
         Phase::Ready => match goal.get() {
-            Some((number, goal)) => view! { <GoalFacts number goal plan_id=plan_id.clone()/> }.into_any(),
+            Some((number, goal)) => {
+                view! { <GoalFacts number goal plan_id=plan_id.clone()/> }.into_any()
+            }
             None => view! {
                 <p class="notice" role="alert" data-testid="goal-not-found">
                     "This plan has no SMART goal under this id. It may have been removed. "
@@ -78,8 +96,8 @@ fn GoalFigures(plan_id: String, goal_id: String) -> impl IntoView {
     }
 }
 
-/// The bars of a goal: progress from baseline to target, when all three
-/// values are known, and linked actions completed.
+/// Builds the bars of a goal: progress from baseline to target, when all
+/// three values are known, and linked actions completed.
 fn goal_bars(goal: &GoalMetrics) -> Vec<Bar> {
     let mut bars = Vec::new();
     let latest = goal.latest.map(|latest| latest.value);
@@ -101,7 +119,11 @@ fn goal_bars(goal: &GoalMetrics) -> Vec<Bar> {
 #[component]
 fn GoalFacts(number: usize, goal: GoalMetrics, plan_id: String) -> impl IntoView {
     let baseline = value_text(goal.baseline_value, &goal.unit);
-    let measure = if goal.measure.trim().is_empty() { "—".to_owned() } else { goal.measure.clone() };
+    let measure = if goal.measure.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        goal.measure.clone()
+    };
 
     view! {
         <div class="page-heading">

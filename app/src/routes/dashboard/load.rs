@@ -1,7 +1,7 @@
 //! Fetching one dashboard view and keeping it current.
 //!
 //! [`use_view_data`] fetches a view's API address whenever the address
-//! changes, and again, after a short pause, whenever the server's event
+//! changes. It fetches again, after a short pause, when the server's event
 //! stream reports a change to a plan the view counts, when the stream
 //! reconnects, and when the browser comes back online. A refetch replaces
 //! the data in place, so the page keeps its filters, its scroll position
@@ -9,7 +9,7 @@
 //!
 //! Every successful response is saved on the device (see [`super::cache`]).
 //! When the server cannot be reached, the page shows the saved copy with
-//! the time it was fetched, or says that there is none.
+//! the time it was fetched, or a notice that there is none.
 //!
 //! The server renders only the loading state: the fetch runs in the browser
 //! after hydration.
@@ -112,7 +112,7 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> ViewData<T> {
 
 /// Fetches the view at the API address `url` and keeps it current.
 ///
-/// `concerns` tells whether a change event touches the view: a plan's
+/// `concerns` returns whether a change event touches the view: a plan's
 /// drill-down needs only the events that name its plan, while the district
 /// view needs every event, since the server sends only plans the person
 /// may read.

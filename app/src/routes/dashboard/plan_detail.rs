@@ -17,37 +17,47 @@ use super::district::goals::goal_segments;
 use super::district::tables::plan_title;
 use super::district::{budget_bars, source_name, OverdueTable};
 use super::format::{
-    actions_text, count_text, csv_file_name, date_text, days_text, optional_date_text,
-    title_slug, value_text,
+    actions_text, count_text, csv_file_name, date_text, days_text, optional_date_text, title_slug,
+    value_text,
 };
 use super::load::{use_view_data, Phase, ViewData};
-use super::query::{goal_detail_href, plan_detail_api_url, plan_detail_href, plan_href, school_href, DASHBOARD_PATH};
+use super::query::{
+    goal_detail_href, plan_detail_api_url, plan_detail_href, plan_href, school_href, DASHBOARD_PATH,
+};
 use super::widgets::{Breadcrumbs, Crumb, CsvFile, Freshness, PhaseNotice, Section};
 use crate::components::resource_totals::format_amount;
 use crate::labels;
 use crate::routes::plan_page::history::local_time_text;
 
-/// What the plan's page shows while it loads or when it fails.
+/// The name of the plan's figures in its loading and error notices.
 const SUBJECT: &str = "this plan's figures";
 
 /// Fetches one plan's drill-down and keeps it current: only the change
 /// events that name the plan concern it.
 pub(super) fn use_plan_detail(plan_id: String) -> ViewData<PlanDetail> {
     let url = plan_detail_api_url(&plan_id);
-    use_view_data(Signal::derive(move || url.clone()), move |changed| changed.includes(&plan_id))
+    use_view_data(Signal::derive(move || url.clone()), move |changed| {
+        changed.includes(&plan_id)
+    })
 }
 
-/// The breadcrumbs down to a plan: the district, the plan's school (or the
-/// district-level plans, which have no page of their own) and the plan.
+/// Returns the breadcrumbs down to a plan: the district, the plan's school
+/// and the plan. District-level plans have no school page to link to.
 pub(super) fn plan_crumbs(plan: Option<&PlanRow>) -> Vec<Crumb> {
     let mut crumbs = vec![Crumb::link("District", DASHBOARD_PATH)];
     match plan {
         Some(plan) => {
             match plan.school_id {
-                Some(id) => crumbs.push(Crumb::link(plan.school.clone(), school_href(&DashboardFilters::default(), id))),
+                Some(id) => crumbs.push(Crumb::link(
+                    plan.school.clone(),
+                    school_href(&DashboardFilters::default(), id),
+                )),
                 None => crumbs.push(Crumb::text(DISTRICT_LEVEL)),
             }
-            crumbs.push(Crumb::link(plan_title(&plan.title), plan_detail_href(&plan.id)));
+            crumbs.push(Crumb::link(
+                plan_title(&plan.title),
+                plan_detail_href(&plan.id),
+            ));
         }
         None => crumbs.push(Crumb::text("Plan")),
     }
@@ -60,16 +70,21 @@ pub fn PlanDetailPage() -> impl IntoView {
     let params = use_params_map();
     let plan_id = Memo::new(move |_| params.with(|params| params.get("id")));
 
-    move || match plan_id.get() {
+    move || {
+        match plan_id.get() {
         Some(id) => view! { <PlanFigures id/> }.into_any(),
         None => view! { <p class="notice" role="alert">"This address names no plan. Open a plan from the dashboard's plans table."</p> }.into_any(),
+    }
     }
 }
 
 #[component]
 fn PlanFigures(id: String) -> impl IntoView {
     let data = use_plan_detail(id);
-    let crumbs = Signal::derive(move || data.data.with(|detail| plan_crumbs(detail.as_ref().map(|detail| &detail.plan))));
+    let crumbs = Signal::derive(move || {
+        data.data
+            .with(|detail| plan_crumbs(detail.as_ref().map(|detail| &detail.plan)))
+    });
 
     view! {
         <section class="dashboard plan-figures">
@@ -103,13 +118,17 @@ fn PlanSections(detail: Memo<PlanDetail>) -> impl IntoView {
     }
 }
 
-/// The plan's row of the district view, as a list of facts.
+/// Renders the plan's row of the district view as a list of facts.
 #[component]
 fn PlanFacts(plan: Memo<PlanRow>) -> impl IntoView {
     move || {
         let plan = plan.get();
         let totals = plan.totals;
-        let school = if plan.school.is_empty() { DISTRICT_LEVEL.to_owned() } else { plan.school.clone() };
+        let school = if plan.school.is_empty() {
+            DISTRICT_LEVEL.to_owned()
+        } else {
+            plan.school.clone()
+        };
         view! {
             <dl class="facts plan-facts" data-testid="plan-facts">
                 <dt>"School"</dt><dd>{school}</dd>
@@ -136,7 +155,11 @@ fn PlanFacts(plan: Memo<PlanRow>) -> impl IntoView {
 /// there is none yet.
 pub(super) fn latest_text(goal: &GoalMetrics) -> String {
     match goal.latest {
-        Some(latest) => format!("{} on {}", value_text(Some(latest.value), &goal.unit), date_text(latest.date)),
+        Some(latest) => format!(
+            "{} on {}",
+            value_text(Some(latest.value), &goal.unit),
+            date_text(latest.date)
+        ),
         None => "No measurement yet".to_owned(),
     }
 }
@@ -154,7 +177,10 @@ pub(super) fn target_text(goal: &GoalMetrics) -> String {
 fn PlanGoals(detail: Memo<PlanDetail>) -> impl IntoView {
     let file = Callback::new(move |()| {
         detail.with_untracked(|detail| CsvFile {
-            name: csv_file_name(&format!("{}-goals", title_slug(&detail.plan.title)), detail.today),
+            name: csv_file_name(
+                &format!("{}-goals", title_slug(&detail.plan.title)),
+                detail.today,
+            ),
             text: goals_csv(detail),
         })
     });
@@ -221,7 +247,10 @@ fn PlanOverdue(detail: Memo<PlanDetail>) -> impl IntoView {
     let items = Memo::new(move |_| detail.with(|detail| detail.overdue.clone()));
     let file = Callback::new(move |()| {
         detail.with_untracked(|detail| CsvFile {
-            name: csv_file_name(&format!("{}-overdue", title_slug(&detail.plan.title)), detail.today),
+            name: csv_file_name(
+                &format!("{}-overdue", title_slug(&detail.plan.title)),
+                detail.today,
+            ),
             text: overdue_csv(&detail.overdue),
         })
     });
@@ -249,7 +278,8 @@ fn due_in_text(due: NaiveDate, today: NaiveDate) -> String {
 
 #[component]
 fn PlanUpcoming(detail: Memo<PlanDetail>) -> impl IntoView {
-    let upcoming = Memo::new(move |_| detail.with(|detail| (detail.upcoming.clone(), detail.today)));
+    let upcoming =
+        Memo::new(move |_| detail.with(|detail| (detail.upcoming.clone(), detail.today)));
     let rows = move || {
         let (items, today) = upcoming.get();
         items
@@ -286,7 +316,7 @@ fn PlanUpcoming(detail: Memo<PlanDetail>) -> impl IntoView {
     }
 }
 
-/// The plan's budget lines in the shape of the district budget table.
+/// Converts the plan's budget into lines of the district budget table.
 fn plan_budget_lines(detail: &PlanDetail) -> Vec<BudgetLine> {
     detail
         .budget
@@ -306,7 +336,10 @@ fn PlanBudget(detail: Memo<PlanDetail>) -> impl IntoView {
     let currency = Memo::new(move |_| detail.with(|detail| detail.plan.currency.clone()));
     let file = Callback::new(move |()| {
         detail.with_untracked(|detail| CsvFile {
-            name: csv_file_name(&format!("{}-budget", title_slug(&detail.plan.title)), detail.today),
+            name: csv_file_name(
+                &format!("{}-budget", title_slug(&detail.plan.title)),
+                detail.today,
+            ),
             text: budget_csv(&plan_budget_lines(detail)),
         })
     });
@@ -433,10 +466,16 @@ mod tests {
             crumbs,
             [
                 Crumb::link("District", "/dashboard"),
-                Crumb::link("Oak Elementary", "/dashboard?school_id=67e55044-10b1-426f-9247-bb680e5fe0c8"),
+                Crumb::link(
+                    "Oak Elementary",
+                    "/dashboard?school_id=67e55044-10b1-426f-9247-bb680e5fe0c8"
+                ),
                 Crumb::link("Untitled plan", "/dashboard/plans/p1"),
             ]
         );
-        assert_eq!(plan_crumbs(None), [Crumb::link("District", "/dashboard"), Crumb::text("Plan")]);
+        assert_eq!(
+            plan_crumbs(None),
+            [Crumb::link("District", "/dashboard"), Crumb::text("Plan")]
+        );
     }
 }

@@ -30,7 +30,7 @@ const SCHOOL_YEAR: &str = "school_year";
 /// the decoded value of a key. Empty values count as not set.
 ///
 /// Returns the filters and one sentence for each value that is not a valid
-/// filter; such a value is left out, so the view shows more, not less.
+/// filter. Such a value is left out, so the view shows more, not less.
 pub fn filters_from_query(
     value_of: impl Fn(&str) -> Option<String>,
 ) -> (DashboardFilters, Vec<String>) {
@@ -77,7 +77,10 @@ pub fn query_string(filters: &DashboardFilters) -> String {
     let pairs = [
         (SCHOOL_ID, filters.school_id.map(|id| id.to_string())),
         (FOCUS_AREA, filters.focus_area.clone()),
-        (STATUS, filters.status.map(|status| status.as_str().to_owned())),
+        (
+            STATUS,
+            filters.status.map(|status| status.as_str().to_owned()),
+        ),
         (SCHOOL_YEAR, filters.school_year.clone()),
     ];
     pairs
@@ -100,18 +103,18 @@ fn with_filters(path: &str, filters: &DashboardFilters) -> String {
     }
 }
 
-/// The district view under `filters`.
+/// Returns the address of the district view under `filters`.
 pub fn dashboard_href(filters: &DashboardFilters) -> String {
     with_filters(DASHBOARD_PATH, filters)
 }
 
-/// The print view under `filters`.
+/// Returns the address of the print view under `filters`.
 pub fn print_href(filters: &DashboardFilters) -> String {
     with_filters(PRINT_PATH, filters)
 }
 
-/// The district view narrowed to one school, keeping the other filters:
-/// the drill-down from the district to a school.
+/// Returns the address of the district view narrowed to one school, with
+/// the other filters kept. This is the drill-down from district to school.
 pub fn school_href(filters: &DashboardFilters, school_id: Uuid) -> String {
     let narrowed = DashboardFilters {
         school_id: Some(school_id),
@@ -120,17 +123,17 @@ pub fn school_href(filters: &DashboardFilters, school_id: Uuid) -> String {
     dashboard_href(&narrowed)
 }
 
-/// The API route of the district view under `filters`.
+/// Returns the API address of the district view under `filters`.
 pub fn dashboard_api_url(filters: &DashboardFilters) -> String {
     with_filters(DASHBOARD_API, filters)
 }
 
-/// The drill-down page of one plan.
+/// Returns the address of one plan's drill-down page.
 pub fn plan_detail_href(plan_id: &str) -> String {
     format!("{DASHBOARD_PATH}/plans/{}", encode_segment(plan_id))
 }
 
-/// The drill-down page of one SMART goal of a plan.
+/// Returns the address of the drill-down page of one SMART goal of a plan.
 pub fn goal_detail_href(plan_id: &str, goal_id: &str) -> String {
     format!(
         "{}/goals/{}",
@@ -139,12 +142,12 @@ pub fn goal_detail_href(plan_id: &str, goal_id: &str) -> String {
     )
 }
 
-/// The API route of one plan's drill-down.
+/// Returns the API address of one plan's drill-down.
 pub fn plan_detail_api_url(plan_id: &str) -> String {
     format!("/api/dashboard/plans/{}", encode_segment(plan_id))
 }
 
-/// The plan itself, where its team edits it.
+/// Returns the address of the plan itself, where its team edits it.
 pub fn plan_href(plan_id: &str) -> String {
     format!("/plans/{}", encode_segment(plan_id))
 }

@@ -1,5 +1,5 @@
 //! Small pieces every dashboard page uses: breadcrumbs, the Download CSV
-//! button, the line that says how fresh the figures are, and the notices
+//! button, the line that states how fresh the figures are, and the notices
 //! shown in place of figures that could not be loaded.
 
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ use crate::workspace::use_workspace;
 #[derive(Clone, Copy, Debug)]
 pub struct PrintLayout;
 
-/// Whether the page is the print view.
+/// Returns whether the page is the print view.
 pub fn is_print_layout() -> bool {
     use_context::<PrintLayout>().is_some()
 }
@@ -45,8 +45,8 @@ impl Crumb {
     }
 }
 
-/// The path from the district down to the page shown, whose own step comes
-/// last and is not a link.
+/// Renders the path from the district down to the page shown, whose own
+/// step comes last and is not a link.
 #[component]
 pub fn Breadcrumbs(#[prop(into)] crumbs: Signal<Vec<Crumb>>) -> impl IntoView {
     let items = move || {
@@ -56,8 +56,12 @@ pub fn Breadcrumbs(#[prop(into)] crumbs: Signal<Vec<Crumb>>) -> impl IntoView {
             .into_iter()
             .enumerate()
             .map(|(position, crumb)| match crumb.href {
-                Some(href) if position < last => view! { <li><a href=href>{crumb.label}</a></li> }.into_any(),
-                _ if position == last => view! { <li aria-current="page">{crumb.label}</li> }.into_any(),
+                Some(href) if position < last => {
+                    view! { <li><a href=href>{crumb.label}</a></li> }.into_any()
+                }
+                _ if position == last => {
+                    view! { <li aria-current="page">{crumb.label}</li> }.into_any()
+                }
                 _ => view! { <li>{crumb.label}</li> }.into_any(),
             })
             .collect_view()
@@ -77,7 +81,7 @@ pub struct CsvFile {
     pub text: String,
 }
 
-/// The Download CSV button of a table. The file is written from the
+/// Renders the Download CSV button of a table. The file is written from the
 /// figures on screen when the button is pressed, so it works offline too.
 /// The print view leaves the button out.
 #[component]
@@ -115,8 +119,8 @@ pub fn CsvButton(
     .into_any()
 }
 
-/// A section of a dashboard page: a heading with the Download CSV button
-/// of its table, then the chart and the table.
+/// Renders a section of a dashboard page: a heading with the Download CSV
+/// button of its table, then the chart and the table.
 #[component]
 pub fn Section(
     /// The section's id, which also names its heading and CSV button.
@@ -142,7 +146,7 @@ pub fn Section(
     }
 }
 
-/// Returns the line that says when the figures were fetched: live ones
+/// Returns the line that states when the figures were fetched. Live ones
 /// update by themselves, and saved ones are shown because the device is
 /// offline. `subject` names what is shown, such as "the dashboard".
 pub fn freshness_text(subject: &str, offline: bool, time_text: &str) -> String {
@@ -153,7 +157,7 @@ pub fn freshness_text(subject: &str, offline: bool, time_text: &str) -> String {
     }
 }
 
-/// The freshness line of a page's figures.
+/// Renders the freshness line of a page's figures.
 #[component]
 pub fn Freshness(
     subject: &'static str,
@@ -173,8 +177,8 @@ pub fn Freshness(
     }
 }
 
-/// The notice shown in place of figures that are not there: loading, or
-/// why they could not be loaded and what to do. `subject` names what is
+/// Renders the notice shown in place of missing figures: loading, or why
+/// they could not be loaded and what to do. `subject` names what is
 /// missing, such as "the dashboard".
 #[component]
 pub fn PhaseNotice(phase: Phase, subject: &'static str) -> impl IntoView {

@@ -30,7 +30,10 @@ pub fn source_name(funding_source: &str) -> String {
 fn by_currency(lines: &[BudgetLine]) -> Vec<(String, Vec<BudgetLine>)> {
     let mut groups: Vec<(String, Vec<BudgetLine>)> = Vec::new();
     for line in lines {
-        match groups.iter_mut().find(|(currency, _)| *currency == line.currency) {
+        match groups
+            .iter_mut()
+            .find(|(currency, _)| *currency == line.currency)
+        {
             Some((_, group)) => group.push(line.clone()),
             None => groups.push((line.currency.clone(), vec![line.clone()])),
         }
@@ -38,8 +41,8 @@ fn by_currency(lines: &[BudgetLine]) -> Vec<(String, Vec<BudgetLine>)> {
     groups
 }
 
-/// One bar per funding source, scaled to the largest amount in the same
-/// currency. Negative amounts draw no bar.
+/// Builds one bar per funding source, scaled to the largest amount in the
+/// same currency. Negative amounts draw no bar.
 pub fn budget_bars(lines: &[(String, Decimal)], currency: &str) -> Vec<Bar> {
     let largest = lines
         .iter()
@@ -91,7 +94,7 @@ pub fn BudgetBySource(dashboard: Memo<DashboardView>) -> impl IntoView {
     }
 }
 
-/// The chart and table of one currency's funding sources.
+/// Renders the chart and table of one currency's funding sources.
 #[component]
 fn CurrencyBudget(currency: String, lines: Vec<BudgetLine>) -> impl IntoView {
     let amounts: Vec<(String, Decimal)> = lines

@@ -21,12 +21,16 @@ fn in_implementation(status: PlanStatus) -> bool {
     matches!(status, PlanStatus::Approved | PlanStatus::Active)
 }
 
-/// One bar per school with plans being carried out: the share of them
-/// without a recent check-in.
+/// Builds one bar per school with plans being carried out: the share of
+/// them without a recent check-in.
 fn check_in_bars(plans: &[PlanRow]) -> Vec<Bar> {
     let mut schools: Vec<(String, usize, usize)> = Vec::new();
     for plan in plans.iter().filter(|plan| in_implementation(plan.status)) {
-        let name = if plan.school.is_empty() { DISTRICT_LEVEL.to_owned() } else { plan.school.clone() };
+        let name = if plan.school.is_empty() {
+            DISTRICT_LEVEL.to_owned()
+        } else {
+            plan.school.clone()
+        };
         let lacking = usize::from(plan.needs_check_in);
         match schools.iter_mut().find(|(school, _, _)| *school == name) {
             Some((_, carried_out, without)) => {
@@ -49,7 +53,11 @@ fn check_in_bars(plans: &[PlanRow]) -> Vec<Bar> {
 /// Describes how long ago the last check-in was, or that there was none.
 fn last_check_in_text(last: Option<NaiveDate>, today: NaiveDate) -> String {
     match last {
-        Some(date) => format!("{} ({} ago)", date_text(date), days_text((today - date).num_days())),
+        Some(date) => format!(
+            "{} ({} ago)",
+            date_text(date),
+            days_text((today - date).num_days())
+        ),
         None => "Never".to_owned(),
     }
 }
@@ -73,7 +81,8 @@ pub fn PlansWithoutCheckIn(dashboard: Memo<DashboardView>) -> impl IntoView {
         text: lacking.with_untracked(|lacking| plans_csv(lacking)),
     });
 
-    let carried_out = move || plans.with(|plans| plans.iter().any(|plan| in_implementation(plan.status)));
+    let carried_out =
+        move || plans.with(|plans| plans.iter().any(|plan| in_implementation(plan.status)));
     let rows = move || {
         let today = today.get();
         lacking

@@ -11,7 +11,7 @@ use crate::routes::dashboard::charts::{Segment, StackedBar};
 use crate::routes::dashboard::format::{csv_file_name, percent_text};
 use crate::routes::dashboard::widgets::{CsvFile, Section};
 
-/// The parts of the goals chart, one per status in the order of
+/// Builds the parts of the goals chart, one per status in the order of
 /// [`GoalStatus::ALL`].
 pub fn goal_segments(goals: &GoalStatusCounts) -> Vec<Segment> {
     GoalStatus::ALL
@@ -40,7 +40,7 @@ pub fn GoalsByStatus(dashboard: Memo<DashboardView>) -> impl IntoView {
     }
 }
 
-/// The goals of each status with their share, and the total.
+/// Renders the goals of each status with their share, and the total.
 #[component]
 pub fn GoalStatusTable(#[prop(into)] goals: Signal<GoalStatusCounts>) -> impl IntoView {
     let rows = move || {

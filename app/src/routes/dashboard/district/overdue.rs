@@ -11,17 +11,18 @@ use crate::routes::dashboard::format::{count_text, csv_file_name, date_text, day
 use crate::routes::dashboard::query::plan_href;
 use crate::routes::dashboard::widgets::{CsvFile, Section};
 
-/// One bar per school with overdue items, scaled to the school with the
-/// most.
+/// Builds one bar per school with overdue items, scaled to the school with
+/// the maximum count.
 fn overdue_bars(schools: &[SchoolRow]) -> Vec<Bar> {
-    let count = |school: &SchoolRow| school.totals.overdue_actions + school.totals.overdue_milestones;
-    let most = schools.iter().map(count).max().unwrap_or(0);
+    let count =
+        |school: &SchoolRow| school.totals.overdue_actions + school.totals.overdue_milestones;
+    let max = schools.iter().map(count).max().unwrap_or(0);
     schools
         .iter()
         .filter(|school| count(school) > 0)
         .map(|school| Bar {
             label: school.name.clone(),
-            fraction: fraction(count(school), most),
+            fraction: fraction(count(school), max),
             value: format!(
                 "{}, {}",
                 count_text(school.totals.overdue_actions, "action"),
@@ -57,15 +58,19 @@ pub fn OverdueItems(dashboard: Memo<DashboardView>) -> impl IntoView {
     }
 }
 
-/// The overdue items, most overdue first. `show_plan` adds the plan and
-/// school columns, which a plan's own page leaves out.
+/// Renders the overdue items, most overdue first. `show_plan` adds the plan
+/// and school columns, which a plan's own page leaves out.
 #[component]
 pub fn OverdueTable(items: Vec<OverdueItem>, show_plan: bool) -> impl IntoView {
     let rows = items
         .into_iter()
         .map(|item| {
             let plan = show_plan.then(|| {
-                let title = if item.plan_title.trim().is_empty() { "Untitled plan".to_owned() } else { item.plan_title.clone() };
+                let title = if item.plan_title.trim().is_empty() {
+                    "Untitled plan".to_owned()
+                } else {
+                    item.plan_title.clone()
+                };
                 view! {
                     <td><a href=plan_href(&item.plan_id)>{title}</a></td>
                     <td>{item.school.clone()}</td>

@@ -73,7 +73,10 @@ fn SchoolTableRow(school: SchoolRow, filters: DashboardFilters) -> impl IntoView
     // District-level plans belong to no school, so there is no school to
     // narrow to.
     let name = match school.school_id {
-        Some(id) => view! { <a href=school_href(&filters, id) data-testid="school-link">{school.name}</a> }.into_any(),
+        Some(id) => {
+            view! { <a href=school_href(&filters, id) data-testid="school-link">{school.name}</a> }
+                .into_any()
+        }
         None => view! { <span>{DISTRICT_LEVEL}</span> }.into_any(),
     };
 
