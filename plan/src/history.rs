@@ -21,7 +21,7 @@
 //!
 //! The rules, with their edge cases, are in `docs/undo.md`.
 
-mod diff;
+pub(crate) mod diff;
 mod revert;
 
 use std::collections::VecDeque;

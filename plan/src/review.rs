@@ -7,7 +7,8 @@
 //! records it as a [`Decision`] with who took it, when, and the comment.
 //! Who may take which action is the server's rule (`docs/review.md`); this
 //! module holds the cycle itself and the shapes the server and the app
-//! exchange.
+//! exchange. [`changes_between`] words what changed in a plan since its
+//! approval.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,12 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::model::{named_enum, PlanStatus};
+
+mod changes;
+mod excerpt;
+mod field_names;
+
+pub use changes::changes_between;
 
 named_enum! {
     /// A step of the review cycle.

@@ -14,4 +14,6 @@ pub mod policy;
 pub mod store;
 
 pub use model::{Access, District, Person, PersonId, PersonStatus, PlanRecord, Role, School};
-pub use store::{AccountStore, ChangeRecord, NewPerson, PlanMember};
+pub use store::{
+    AccountStore, ChangeRecord, DecisionRecord, IndexRow, NewDecision, NewPerson, PlanMember,
+};

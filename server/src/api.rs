@@ -3,7 +3,11 @@
 //! - [`accounts`]: first-run setup, sign-in, sessions, passwords, schools,
 //!   people and invitations;
 //! - [`plans`]: the plan list, plan records, access, shares, history, the
-//!   JSON export and CSV import.
+//!   JSON export and CSV import;
+//! - [`review`]: a plan's review status, its decisions and the changes
+//!   since approval;
+//! - [`dashboard`]: the district view, the plan drill-down and the live
+//!   notices of index changes.
 //!
 //! `docs/accounts.md` lists every route with who may call it. Every route
 //! that needs a session takes [`crate::auth::CurrentPerson`]; the
@@ -14,7 +18,9 @@
 //! `{"error": message, "code": code}` and logs the failure once.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod plans;
+pub mod review;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -22,7 +28,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use cairn_plan::ImportError;
+use cairn_plan::review::TransitionError;
+use cairn_plan::{ImportError, PlanStatus};
 use cairn_sync::DocumentId;
 use serde_json::{json, Value};
 use tracing::{error, warn};
@@ -42,6 +49,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(accounts::router())
         .merge(plans::router())
+        .merge(review::router())
+        .merge(dashboard::router())
         .route("/healthz", get(health))
 }
 
@@ -113,6 +122,23 @@ pub enum ApiError {
         point: String,
     },
 
+    /// A plan is returned to its team without a comment.
+    #[error("returning a plan needs a comment that tells the team what to change")]
+    CommentRequired,
+
+    /// The plan's review status is not the one the person saw.
+    #[error("the plan is {current} now, not {expected}: someone decided first; reload to see their decision")]
+    StatusChanged {
+        /// The status the request expected.
+        expected: PlanStatus,
+        /// The status the plan has.
+        current: PlanStatus,
+    },
+
+    /// The review action does not apply to the plan's status.
+    #[error(transparent)]
+    InvalidTransition(#[from] TransitionError),
+
     /// The uploaded file contains no plan that can be read.
     #[error("the CSV file could not be imported: {0}")]
     InvalidImport(#[from] ImportError),
@@ -171,9 +197,13 @@ impl ApiError {
             ApiError::SignedOut | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::CrossSite | ApiError::NotAllowed(_) => StatusCode::FORBIDDEN,
-            ApiError::Invalid(_) | ApiError::InvalidImport(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) | ApiError::InvalidImport(_) | ApiError::CommentRequired => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Password(PasswordError::Length(_)) => StatusCode::BAD_REQUEST,
             ApiError::AlreadySetUp
+            | ApiError::StatusChanged { .. }
+            | ApiError::InvalidTransition(_)
             | ApiError::Storage(
                 StorageError::EmailTaken { .. }
                 | StorageError::NameTaken { .. }
@@ -209,6 +239,9 @@ impl ApiError {
             ApiError::PersonNotFound(_) => "person_not_found",
             ApiError::PlanNotFound { .. } | ApiError::InvalidPlanId { .. } => "plan_not_found",
             ApiError::HistoryPointNotFound { .. } => "history_point_not_found",
+            ApiError::CommentRequired => "comment_required",
+            ApiError::StatusChanged { .. } => "status_changed",
+            ApiError::InvalidTransition(_) => "invalid_transition",
             ApiError::InvalidImport(_) => "invalid_import",
             ApiError::UnreadableUpload { .. } => "unreadable_upload",
             ApiError::Storage(StorageError::EmailTaken { .. }) => "email_taken",

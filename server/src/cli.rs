@@ -216,7 +216,7 @@ pub async fn import(
     let imported = import_into(&databases, &csv, district, school).await;
     databases.documents.close().await;
 
-    let ImportedPlan { id, report } = imported.map_err(|error| match error {
+    let ImportedPlan { id, report, .. } = imported.map_err(|error| match error {
         ImportIntoError::Import(source) => CliError::Import {
             path: path.to_path_buf(),
             source,
@@ -302,6 +302,11 @@ async fn import_into(
             school_id,
         };
         accounts.record_plan(imported.id, record, None).await?;
+        // The operator imports on the district's behalf, so the plan keeps
+        // the status its spreadsheet gives it.
+        accounts
+            .set_review_status(imported.id, imported.status)
+            .await?;
     }
     Ok(imported)
 }

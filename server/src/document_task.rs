@@ -374,6 +374,7 @@ impl LoadedDocument {
 
                 let outbound = self.server.mark_durable(&heads);
                 self.dispatch(outbound);
+                self.registry.index_events.publish(self.id);
 
                 if outcome.needs_compaction() {
                     self.compact(outcome.last_seq, outcome.change_rows).await;

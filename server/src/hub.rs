@@ -26,6 +26,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use tracing::{debug, error, info, warn};
 
 use crate::document_task;
+use crate::events::IndexEvents;
 use crate::storage::{Storage, StorageError};
 
 /// The capacity of each document task's command channel. A connection that
@@ -190,6 +191,8 @@ struct TaskEntry {
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
     entries: Mutex<RegistryState>,
+    /// Where the tasks announce that a plan's index row changed.
+    pub(crate) index_events: IndexEvents,
 }
 
 #[derive(Debug, Default)]
@@ -286,6 +289,11 @@ impl Hub {
                 tasks_done: tokio::sync::Mutex::new(tasks_done),
             }),
         }
+    }
+
+    /// The notices that a plan's index row changed.
+    pub fn index_events(&self) -> &IndexEvents {
+        &self.inner.registry.index_events
     }
 
     /// The storage the hub writes to.

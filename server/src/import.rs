@@ -1,7 +1,7 @@
 //! Creating a plan from a spreadsheet's CSV export, shared by `cairn import`
 //! and `POST /api/plans/import`.
 
-use cairn_plan::{import_csv, ImportError, ImportReport, Imported};
+use cairn_plan::{import_csv, ImportError, ImportReport, Imported, PlanStatus};
 use cairn_sync::DocumentId;
 use tracing::info;
 
@@ -14,6 +14,8 @@ pub struct ImportedPlan {
     pub id: DocumentId,
     /// The report of the rows read and skipped.
     pub report: ImportReport,
+    /// The status the spreadsheet gives the plan.
+    pub status: PlanStatus,
 }
 
 /// The error type of [`import_plan`].
@@ -59,5 +61,9 @@ pub async fn import_plan(
         warnings = report.warnings.len(),
         "imported a plan"
     );
-    Ok(ImportedPlan { id, report })
+    Ok(ImportedPlan {
+        id,
+        report,
+        status: summary.status,
+    })
 }

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod blocking;
 pub mod cli;
 pub mod document_task;
+pub mod events;
 pub mod hub;
 pub mod import;
 pub mod serve;

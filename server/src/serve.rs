@@ -10,12 +10,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tracing::info;
+use tracing::{info, warn};
 
-use crate::storage::{self, StorageError};
+use crate::storage::{self, Storage, StorageError};
 use crate::{app, AppState};
 
 /// How long shutdown waits for WebSocket connections to close.
@@ -53,6 +54,19 @@ pub enum ServeError {
     Http(std::io::Error),
 }
 
+/// Brings the plan index rows written by an older version up to date, in
+/// the background, so the server answers at once after an upgrade.
+async fn refresh_index(storage: Arc<dyn Storage>) {
+    match storage::refresh_stale_index(storage.as_ref()).await {
+        Ok(0) => {}
+        Ok(plans) => info!(
+            plans,
+            "recomputed the dashboard figures of plans indexed by an older version"
+        ),
+        Err(error) => warn!(%error, "could not list the plan index rows to recompute"),
+    }
+}
+
 /// Runs the server until `signal` completes, then shuts down in order.
 ///
 /// # Errors
@@ -74,6 +88,7 @@ pub async fn serve(
     let local_addr = listener.local_addr().unwrap_or(options.addr);
 
     let state = AppState::new(databases.documents, databases.accounts, &options.site_root);
+    tokio::spawn(refresh_index(Arc::clone(&state.storage)));
     let shutdown = state.shutdown.clone();
     let stop_accepting = async move {
         signal.await;

@@ -302,11 +302,59 @@ pub trait Storage: Send + Sync + 'static {
     /// Lists the plan index, most recently updated first.
     async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError>;
 
+    /// Lists the plans whose index row lacks metrics or was computed under
+    /// an older [`cairn_plan::dashboard::METRICS_VERSION`].
+    async fn stale_index_entries(&self) -> Result<Vec<DocumentId>, StorageError>;
+
+    /// Rewrites a plan's index row from `summary`, keeping the time of its
+    /// last change, if the row is still stale. Does nothing for a plan with
+    /// no index row, or whose row a newer change already rewrote.
+    async fn refresh_index_entry(
+        &self,
+        id: DocumentId,
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError>;
+
     /// Runs a trivial query, to check that the database is reachable.
     async fn ping(&self) -> Result<(), StorageError>;
 
     /// Closes the connections after the queries under way finish.
     async fn close(&self);
+}
+
+/// Recomputes the plan index rows that lack dashboard metrics or hold an
+/// older version of them, as after an upgrade, and returns how many it
+/// rewrote. A document that fails to load is logged and skipped, so one
+/// damaged plan does not keep the others from their dashboard figures.
+///
+/// # Errors
+///
+/// A [`StorageError`] when the list of stale rows cannot be read.
+pub async fn refresh_stale_index(storage: &dyn Storage) -> Result<usize, StorageError> {
+    let mut refreshed = 0;
+    for id in storage.stale_index_entries().await? {
+        let summary = match storage.load_document(id).await {
+            Ok(Some(stored)) => crate::blocking::run_cpu_bound(|| {
+                stored.into_automerge().map(|document| {
+                    cairn_plan::PlanDocument::from_automerge(document)
+                        .snapshot()
+                        .summary()
+                })
+            }),
+            Ok(None) => continue,
+            Err(error) => Err(error),
+        };
+        match summary {
+            Ok(summary) => {
+                storage.refresh_index_entry(id, &summary).await?;
+                refreshed += 1;
+            }
+            Err(error) => {
+                tracing::warn!(document_id = %id, %error, "could not recompute the plan index row");
+            }
+        }
+    }
+    Ok(refreshed)
 }
 
 /// Opens the database that `DATABASE_URL` names (`None` for the default

@@ -166,6 +166,18 @@ impl Storage for FlakyStorage {
         self.inner.list_plans().await
     }
 
+    async fn stale_index_entries(&self) -> Result<Vec<DocumentId>, StorageError> {
+        self.inner.stale_index_entries().await
+    }
+
+    async fn refresh_index_entry(
+        &self,
+        id: DocumentId,
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError> {
+        self.inner.refresh_index_entry(id, summary).await
+    }
+
     async fn ping(&self) -> Result<(), StorageError> {
         self.inner.ping().await
     }

@@ -463,7 +463,7 @@ fn filter_options(plans: &[IndexedPlan]) -> FilterOptions {
         .into_iter()
         .map(|(id, name)| SchoolOption { id, name })
         .collect();
-    schools.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    schools.sort_by_key(|school| school.name.to_lowercase());
 
     FilterOptions {
         schools,

@@ -3,6 +3,7 @@
 //! Every HTTP route and every sync message calls these functions. None of
 //! them reads the database, so `tests` below walks every role.
 
+use cairn_plan::review::ReviewAction;
 use uuid::Uuid;
 
 use super::model::{Access, Person, PlanRecord, Role};
@@ -44,6 +45,50 @@ pub fn can_share(person: &Person, plan: &PlanRecord) -> bool {
             .school_id
             .is_some_and(|school| person.school_ids.contains(&school)),
         Role::Coach | Role::TeamMember | Role::Viewer => false,
+    }
+}
+
+/// Returns whether `person` approves the plan: a district admin, or a
+/// leader of the plan's school. They are the people who may share it.
+pub fn is_approver(person: &Person, plan: &PlanRecord) -> bool {
+    can_share(person, plan)
+}
+
+/// The reason a person may not take a review action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewDenied {
+    /// Approving, returning and closing are for approvers.
+    #[error("only a district admin or a leader of the plan's school can {0} a plan")]
+    NotApprover(&'static str),
+    /// Submitting and marking active need edit access.
+    #[error("you can only view this plan; ask its school leader for edit access")]
+    ViewOnly,
+}
+
+/// Checks that `person`, with `access` to the plan, may take `action`.
+/// Whether the action applies to the plan's status is
+/// [`ReviewAction::apply`]'s rule.
+pub fn can_review(
+    person: &Person,
+    plan: &PlanRecord,
+    access: Access,
+    action: ReviewAction,
+) -> Result<(), ReviewDenied> {
+    if action.needs_approver() {
+        if is_approver(person, plan) {
+            return Ok(());
+        }
+        let verb = match action {
+            ReviewAction::Approve => "approve",
+            ReviewAction::Return => "return",
+            _ => "close",
+        };
+        return Err(ReviewDenied::NotApprover(verb));
+    }
+    if access == Access::Edit || is_approver(person, plan) {
+        Ok(())
+    } else {
+        Err(ReviewDenied::ViewOnly)
     }
 }
 
@@ -166,6 +211,46 @@ mod tests {
             school_ids: schools.to_vec(),
             status: PersonStatus::Active,
         }
+    }
+
+    #[test]
+    fn approvers_decide_and_editors_submit() {
+        let district = Uuid::new_v4();
+        let lincoln = Uuid::new_v4();
+        let oak = Uuid::new_v4();
+        let plan = PlanRecord {
+            district_id: district,
+            school_id: Some(lincoln),
+        };
+        let admin = person(Role::DistrictAdmin, district, &[]);
+        let leader = person(Role::SchoolLeader, district, &[lincoln]);
+        let other_leader = person(Role::SchoolLeader, district, &[oak]);
+        let coach = person(Role::Coach, district, &[lincoln]);
+        let viewer = person(Role::Viewer, district, &[]);
+
+        for action in [
+            ReviewAction::Approve,
+            ReviewAction::Return,
+            ReviewAction::Close,
+        ] {
+            assert_eq!(can_review(&admin, &plan, Access::Edit, action), Ok(()));
+            assert_eq!(can_review(&leader, &plan, Access::Edit, action), Ok(()));
+            assert!(can_review(&other_leader, &plan, Access::Edit, action).is_err());
+            assert!(can_review(&coach, &plan, Access::Edit, action).is_err());
+        }
+        for action in [ReviewAction::Submit, ReviewAction::Activate] {
+            assert_eq!(can_review(&coach, &plan, Access::Edit, action), Ok(()));
+            assert_eq!(
+                can_review(&viewer, &plan, Access::View, action),
+                Err(ReviewDenied::ViewOnly)
+            );
+        }
+        assert_eq!(
+            can_review(&coach, &plan, Access::Edit, ReviewAction::Return)
+                .expect_err("a coach cannot return a plan")
+                .to_string(),
+            "only a district admin or a leader of the plan's school can return a plan"
+        );
     }
 
     #[test]

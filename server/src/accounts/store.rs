@@ -15,6 +15,10 @@ use super::model::{Access, District, Person, PersonId, PersonStatus, PlanRecord,
 use crate::storage::{from_millis, now_millis, StorageError};
 use cairn_sync::DocumentId;
 
+mod review;
+
+pub use review::{DecisionRecord, IndexRow, NewDecision};
+
 /// Districts, schools, people, sessions, plan records, shares, actor ids
 /// and the change log, in one SQLite database.
 #[derive(Clone, Debug)]
@@ -759,9 +763,11 @@ async fn insert_district(
         .execute(&mut **transaction)
         .await?;
     sqlx::query(
-        "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
-         SELECT id, ?1, NULL, NULL, ?2 FROM documents \
-         WHERE id NOT IN (SELECT document_id FROM plans)",
+        "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at, \
+                            review_status) \
+         SELECT d.id, ?1, NULL, NULL, ?2, COALESCE(i.status, 'draft') FROM documents d \
+         LEFT JOIN plan_index i ON i.document_id = d.id \
+         WHERE d.id NOT IN (SELECT document_id FROM plans)",
     )
     .bind(id.to_string())
     .bind(now)

@@ -61,15 +61,19 @@ fn parse_plan_id(input: &str) -> Result<DocumentId, ApiError> {
 }
 
 /// A plan the caller may read, with their access to it.
-struct Readable {
-    id: DocumentId,
-    record: PlanRecord,
-    access: Access,
+pub(super) struct Readable {
+    pub(super) id: DocumentId,
+    pub(super) record: PlanRecord,
+    pub(super) access: Access,
 }
 
 /// Finds a plan the caller may read, or returns the `404` of a plan that
 /// does not exist.
-async fn readable(state: &AppState, person: &Person, id: &str) -> Result<Readable, ApiError> {
+pub(super) async fn readable(
+    state: &AppState,
+    person: &Person,
+    id: &str,
+) -> Result<Readable, ApiError> {
     let id = parse_plan_id(id)?;
     let not_found = ApiError::PlanNotFound { id };
     let Some(record) = state.accounts.plan(id).await? else {
@@ -514,6 +518,14 @@ async fn import(
         .accounts
         .record_plan(imported.id, record, Some(current.person.id))
         .await?;
+    // The spreadsheet's status counts only when the importer could have
+    // approved the plan; anyone else's import starts as a draft.
+    if policy::is_approver(&current.person, &record) {
+        state
+            .accounts
+            .set_review_status(imported.id, imported.status)
+            .await?;
+    }
     state.access_epoch.bump();
 
     let response = ImportResponse {

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use cairn_plan::dashboard::METRICS_VERSION;
 use cairn_plan::{PlanStatus, PlanSummary};
 use cairn_sync::DocumentId;
 use sqlx::migrate::Migrator;
@@ -269,6 +270,50 @@ impl Storage for SqliteStorage {
         rows.iter().map(plan_index_entry).collect()
     }
 
+    async fn stale_index_entries(&self) -> Result<Vec<DocumentId>, StorageError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT document_id FROM plan_index WHERE metrics_version < ?1 OR metrics IS NULL",
+        )
+        .bind(METRICS_VERSION)
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter()
+            .map(|id| {
+                DocumentId::from_str(id).map_err(|error| StorageError::InvalidRow {
+                    table: "plan_index",
+                    reason: error.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    async fn refresh_index_entry(
+        &self,
+        id: DocumentId,
+        summary: &PlanSummary,
+    ) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE plan_index SET title = ?2, district = ?3, school = ?4, school_year = ?5, \
+                 focus_area = ?6, status = ?7, goal_count = ?8, action_count = ?9, \
+                 metrics = ?10, metrics_version = ?11 \
+             WHERE document_id = ?1 AND (metrics_version < ?11 OR metrics IS NULL)",
+        )
+        .bind(id.to_string())
+        .bind(&summary.title)
+        .bind(&summary.district)
+        .bind(&summary.school)
+        .bind(&summary.school_year)
+        .bind(&summary.focus_area)
+        .bind(summary.status.as_str())
+        .bind(i64::try_from(summary.goal_count).unwrap_or(i64::MAX))
+        .bind(i64::try_from(summary.action_count).unwrap_or(i64::MAX))
+        .bind(metrics_json(summary)?)
+        .bind(METRICS_VERSION)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn ping(&self) -> Result<(), StorageError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -287,13 +332,15 @@ async fn upsert_plan_index(
 ) -> Result<(), StorageError> {
     sqlx::query(
         "INSERT INTO plan_index (document_id, title, district, school, school_year, focus_area, \
-                                 status, goal_count, action_count, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                                 status, goal_count, action_count, updated_at, metrics, \
+                                 metrics_version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
          ON CONFLICT (document_id) DO UPDATE SET \
              title = excluded.title, district = excluded.district, school = excluded.school, \
              school_year = excluded.school_year, focus_area = excluded.focus_area, \
              status = excluded.status, goal_count = excluded.goal_count, \
-             action_count = excluded.action_count, updated_at = excluded.updated_at",
+             action_count = excluded.action_count, updated_at = excluded.updated_at, \
+             metrics = excluded.metrics, metrics_version = excluded.metrics_version",
     )
     .bind(id.to_string())
     .bind(&summary.title)
@@ -305,9 +352,19 @@ async fn upsert_plan_index(
     .bind(i64::try_from(summary.goal_count).unwrap_or(i64::MAX))
     .bind(i64::try_from(summary.action_count).unwrap_or(i64::MAX))
     .bind(now)
+    .bind(metrics_json(summary)?)
+    .bind(METRICS_VERSION)
     .execute(&mut **transaction)
     .await?;
     Ok(())
+}
+
+/// The dashboard metrics of `summary`, as the plan index stores them.
+fn metrics_json(summary: &PlanSummary) -> Result<String, StorageError> {
+    serde_json::to_string(&summary.metrics).map_err(|error| StorageError::InvalidRow {
+        table: "plan_index",
+        reason: format!("the plan's metrics do not serialize: {error}"),
+    })
 }
 
 fn plan_index_entry(row: &SqliteRow) -> Result<PlanIndexEntry, StorageError> {
