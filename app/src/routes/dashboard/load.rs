@@ -4,8 +4,8 @@
 //! changes. It fetches again, after a short pause, when the server's event
 //! stream reports a change to a plan the view counts, when the stream
 //! reconnects, and when the browser comes back online. A refetch replaces
-//! the data in place, so the page keeps its filters, its scroll position
-//! and its focus.
+//! the data in place, so the page keeps its filters and its scroll
+//! position.
 //!
 //! Every successful response is saved on the device (see [`super::cache`]).
 //! When the server cannot be reached, the page shows the saved copy with
@@ -110,7 +110,9 @@ impl<T: Clone + PartialEq + Send + Sync + 'static> ViewData<T> {
     }
 }
 
-/// Fetches the view at the API address `url` and keeps it current.
+/// Fetches the view at the API address `url` and keeps it current. The
+/// request carries the browser's date, while the saved copy is kept under
+/// `url` alone, so it is found on a later day too.
 ///
 /// `concerns` returns whether a change event touches the view: a plan's
 /// drill-down needs only the events that name its plan, while the district
@@ -151,6 +153,8 @@ mod browser {
     use crate::browser::api::{get_json, ApiError};
     use crate::browser::events::use_server_events;
     use crate::routes::dashboard::cache::{self, CachedView};
+    use crate::routes::dashboard::query::with_today;
+    use crate::routes::plan_page::today;
     use crate::server_events::{PlansChanged, ServerEvent};
     use crate::session::{use_session, Session};
 
@@ -182,7 +186,7 @@ mod browser {
                 state.set(ViewState::loading());
             }
             leptos::task::spawn_local(async move {
-                let result = get_json::<T>(&url).await;
+                let result = get_json::<T>(&with_today(&url, today())).await;
                 if latest.try_get_value() != Some(number) {
                     return;
                 }
@@ -195,9 +199,11 @@ mod browser {
         };
 
         // The saved copies are per person, so the first fetch waits until
-        // the browser has read who is signed in.
+        // the browser has read who is signed in. The memo changes once,
+        // while the session signal is written again at every refresh.
+        let known = Memo::new(move |_| session.is_known());
         Effect::new(move |_| {
-            if !session.is_known() {
+            if !known.get() {
                 return;
             }
             url.track();

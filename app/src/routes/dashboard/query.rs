@@ -8,6 +8,7 @@
 
 use cairn_plan::dashboard::DashboardFilters;
 use cairn_plan::PlanStatus;
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::routes::plan_page::requests::encode_segment;
@@ -126,6 +127,14 @@ pub fn school_href(filters: &DashboardFilters, school_id: Uuid) -> String {
 /// Returns the API address of the district view under `filters`.
 pub fn dashboard_api_url(filters: &DashboardFilters) -> String {
     with_filters(DASHBOARD_API, filters)
+}
+
+/// Adds the browser's date to an API address as `today`. The server counts
+/// overdue items and missed check-ins against it, so they follow the
+/// person's calendar rather than the server's time zone.
+pub fn with_today(api_url: &str, today: NaiveDate) -> String {
+    let separator = if api_url.contains('?') { '&' } else { '?' };
+    format!("{api_url}{separator}today={}", today.format("%Y-%m-%d"))
 }
 
 /// Returns the address of one plan's drill-down page.
@@ -288,5 +297,19 @@ mod tests {
             format!("/api/dashboard/plans/{OAK}")
         );
         assert_eq!(plan_href(OAK), format!("/plans/{OAK}"));
+    }
+
+    #[test]
+    fn today_joins_any_query() {
+        let day: NaiveDate = "2026-12-05".parse().unwrap();
+
+        assert_eq!(
+            with_today("/api/dashboard", day),
+            "/api/dashboard?today=2026-12-05"
+        );
+        assert_eq!(
+            with_today("/api/dashboard?status=active", day),
+            "/api/dashboard?status=active&today=2026-12-05"
+        );
     }
 }
