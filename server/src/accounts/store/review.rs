@@ -55,9 +55,30 @@ pub struct IndexRow {
     pub school_year: String,
     pub focus_area: String,
     pub updated_at: DateTime<Utc>,
-    /// `None` until the index row has metrics, such as right after an
-    /// upgrade, before the server recomputes them.
-    pub metrics: Option<PlanMetrics>,
+    /// The JSON of the plan's [`PlanMetrics`], or `None` until the index
+    /// row has metrics, such as right after an upgrade, before the server
+    /// recomputes them. It is parsed by [`IndexRow::metrics`] only for the
+    /// plans a dashboard shows, because parsing is most of a dashboard's
+    /// cost.
+    pub metrics_json: Option<String>,
+}
+
+impl IndexRow {
+    /// Parses the plan's dashboard metrics. A row without them, or whose
+    /// JSON does not parse, gives empty metrics, so one bad row does not
+    /// fail a whole dashboard.
+    pub fn metrics(&self) -> PlanMetrics {
+        let Some(json) = &self.metrics_json else {
+            return PlanMetrics::default();
+        };
+        match serde_json::from_str(json) {
+            Ok(metrics) => metrics,
+            Err(error) => {
+                warn!(plan = %self.id, %error, "invalid metrics JSON in the plan index; showing the plan without figures");
+                PlanMetrics::default()
+            }
+        }
+    }
 }
 
 impl AccountStore {
@@ -245,16 +266,6 @@ fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
     let id: String = row.try_get("document_id")?;
     let id = DocumentId::from_str(&id).map_err(|error| invalid("plans", error.to_string()))?;
     let access: Option<String> = row.try_get("access")?;
-    let metrics: Option<String> = row.try_get("metrics")?;
-    // A row whose metrics do not parse is shown without them, as a row
-    // not yet recomputed is, instead of failing the whole dashboard.
-    let metrics = metrics.and_then(|json| match serde_json::from_str(&json) {
-        Ok(metrics) => Some(metrics),
-        Err(error) => {
-            warn!(plan = %id, %error, "invalid metrics JSON in the plan index; showing the plan without figures");
-            None
-        }
-    });
     Ok(IndexRow {
         id,
         record: plan_from_row(row)?,
@@ -264,6 +275,6 @@ fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
         school_year: row.try_get("school_year")?,
         focus_area: row.try_get("focus_area")?,
         updated_at: from_millis(row.try_get("updated_at")?),
-        metrics,
+        metrics_json: row.try_get("metrics")?,
     })
 }
