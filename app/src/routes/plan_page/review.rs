@@ -4,8 +4,9 @@
 //! The server's record of decisions, not the document's `status` field,
 //! sets a plan's review status. The page loads it from
 //! `GET /api/plans/{id}/review` after hydration, again when the connection
-//! returns, when the tab is shown or focused again, and when an action
-//! fails because the plan moved on. An action is
+//! returns, when the tab is shown or focused again, when the server's event
+//! stream reports a change to the plan, and when an action fails because
+//! the plan moved on. An action is
 //! `POST /api/plans/{id}/review`, which returns the new state.
 //!
 //! Each state the server returns is stored on this device under
@@ -30,6 +31,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::requests::{self, RequestError};
+#[cfg(feature = "hydrate")]
+use crate::server_events::ServerEvent;
 use crate::workspace::{use_workspace, ConnectionState, Workspace};
 
 /// A review state with the time the server returned it, in the shape it
@@ -343,6 +346,14 @@ pub fn use_review(plan: DocumentId) -> ReviewContext {
         on_cleanup(move || {
             on_focus.remove();
             on_visible.remove();
+        });
+
+        // Another person's decision reaches the server's event stream as a
+        // change to this plan, so it shows without waiting for a focus.
+        let plan_id = plan.to_string();
+        crate::browser::events::use_server_events(move |event| match event {
+            ServerEvent::PlansChanged(changed) if !changed.includes(&plan_id) => {}
+            ServerEvent::PlansChanged(_) | ServerEvent::Reconnected => review.refresh(),
         });
     }
 
