@@ -8,6 +8,8 @@ use leptos_router::path;
 use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
 use crate::components::session_gate::SessionGate;
+use crate::components::site_nav::SiteNav;
+use crate::routes::dashboard::{DashboardPage, DashboardPrintPage, GoalDetailPage, PlanDetailPage};
 use crate::routes::plan_history::PlanHistoryPage;
 use crate::routes::{account::AccountPage, invite::InvitePage, people::PeoplePage};
 use crate::routes::{plan_list::PlanListPage, plan_page::PlanPage, print_view::PrintPage};
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="site-header">
                 <a class="brand" href="/">"Cairn"</a>
+                <SiteNav/>
                 <AccountMenu/>
             </header>
             <main>
@@ -80,6 +83,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people") view=PeoplePage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/plans/:id/history/:point") view=PlanHistoryPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/dashboard/print") view=DashboardPrintPage/>
+                    <Route path=path!("/dashboard/plans/:id") view=PlanDetailPage/>
+                    <Route path=path!("/dashboard/plans/:id/goals/:goal_id") view=GoalDetailPage/>
                 </Routes>
             </main>
         </Router>

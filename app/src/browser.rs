@@ -24,6 +24,7 @@
 mod access;
 pub mod api;
 pub mod download;
+pub mod events;
 pub mod http;
 pub mod store;
 mod timers;

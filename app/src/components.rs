@@ -11,6 +11,7 @@ pub mod notice;
 pub mod progress_chart;
 pub mod resource_totals;
 pub mod session_gate;
+pub mod site_nav;
 pub mod smart_marks;
 pub mod sync_status;
 pub mod timeline_table;

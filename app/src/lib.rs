@@ -17,6 +17,7 @@ pub mod browser;
 pub mod components;
 pub mod labels;
 pub mod routes;
+pub mod server_events;
 pub mod session;
 pub mod workspace;
 

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod dashboard;
 pub mod invite;
 pub mod people;
 pub mod plan_history;

@@ -213,6 +213,9 @@ impl Session {
         }
 
         storage::clear();
+        // The dashboard's offline copies hold figures across plans, which
+        // the next person on this device may not be allowed to read.
+        crate::routes::dashboard::cache::forget_all();
         self.signed_in.set(None);
         self.expired.set(false);
         Ok(())

@@ -2,10 +2,11 @@
 //!
 //! The server keeps one plan index row per plan, rewritten in the same
 //! transaction as every change it stores. [`PlanMetrics`] is the part of
-//! that row a dashboard needs: each SMART goal's on-track status and
-//! latest value, actions by status, the dated actions and milestones that
-//! are still open, the budget by funding source and the date of the last
-//! check-in. A dashboard reads these rows and never loads a document.
+//! that row a dashboard needs. It holds each SMART goal's on-track status
+//! and latest value, and the actions by status. It also holds the open
+//! actions and milestones with a due date, the budget by funding source
+//! and the date of the last check-in. A dashboard reads these rows and
+//! never loads a document.
 //!
 //! [`view::build`] turns the index rows a person may read into the district
 //! view: totals, a row per school and per plan, the overdue items, the
@@ -40,7 +41,7 @@ pub const METRICS_VERSION: i64 = 1;
 /// A plan without a check-in within this many days is flagged.
 pub const CHECK_IN_WINDOW_DAYS: i64 = 30;
 
-/// What the plan index keeps of one plan for dashboards.
+/// The dashboard figures the plan index keeps of one plan.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PlanMetrics {
@@ -106,7 +107,8 @@ impl ActionCounts {
         }
     }
 
-    /// Every action counted, whatever its status: the planned actions.
+    /// Returns every action counted, whatever its status: the planned
+    /// actions.
     pub fn planned(&self) -> usize {
         self.not_started + self.in_progress + self.completed + self.on_hold
     }
@@ -149,7 +151,7 @@ pub struct DueItem {
 }
 
 impl DueItem {
-    /// Whether the item is past due on `today`: due before it.
+    /// Returns whether the item is past due on `today`: due before it.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.due < today
     }
@@ -253,8 +255,9 @@ impl PlanMetrics {
         }
     }
 
-    /// Whether the plan had no check-in in the [`CHECK_IN_WINDOW_DAYS`]
-    /// before `today`, counting a plan that never had one.
+    /// Returns whether the plan had no check-in in the
+    /// [`CHECK_IN_WINDOW_DAYS`] before `today`, counting a plan that never
+    /// had one.
     pub fn needs_check_in(&self, today: NaiveDate) -> bool {
         match self.last_check_in {
             None => true,
@@ -284,7 +287,7 @@ mod tests {
         text.parse().expect("a valid date")
     }
 
-    /// A plan with one goal measured three times, three actions, two
+    /// Builds a plan with one goal measured three times, three actions, two
     /// milestones, two budget lines and two check-ins.
     fn sample_plan() -> Plan {
         let mut plan = Plan::default();
@@ -344,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn metrics_hold_goal_status_latest_value_and_linked_actions() {
+    fn metrics_goal_status_and_latest_value() {
         let metrics = PlanMetrics::of(&sample_plan());
 
         let goal = &metrics.goals[0];
@@ -364,7 +367,7 @@ mod tests {
     }
 
     #[test]
-    fn metrics_count_actions_and_keep_open_dated_items_only() {
+    fn metrics_actions_and_open_items() {
         let metrics = PlanMetrics::of(&sample_plan());
 
         assert_eq!(metrics.actions.planned(), 3);
@@ -388,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn budget_is_totalled_by_funding_source_and_last_check_in_is_the_latest() {
+    fn metrics_budget_and_last_check_in() {
         let metrics = PlanMetrics::of(&sample_plan());
 
         assert_eq!(metrics.currency, "USD");
@@ -409,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_needs_a_check_in_after_thirty_days_or_without_any() {
+    fn needs_check_in_after_thirty_days() {
         let metrics = PlanMetrics::of(&sample_plan());
 
         assert!(!metrics.needs_check_in(date("2026-12-20")));

@@ -2,7 +2,7 @@
 //!
 //! A document task publishes the plan's id after it stores changes, and the
 //! review routes publish it after a decision. `GET /api/events` subscribes
-//! and tells each browser which of the plans it may read changed, so open
+//! and sends each browser the ids of the changed plans it may read, so open
 //! dashboards and plan pages fetch again. A notice carries only the id:
 //! what changed is read again through the routes that check access.
 
@@ -10,8 +10,8 @@ use cairn_sync::DocumentId;
 use tokio::sync::broadcast;
 
 /// How many notices a slow subscriber may fall behind before it misses
-/// some. A subscriber that falls behind is told so and refetches
-/// everything, so nothing it shows stays stale.
+/// some. A subscriber that misses notices gets an event naming every plan
+/// it may read, so nothing it shows stays stale.
 const CAPACITY: usize = 1024;
 
 /// The channel of index notices. Cloning it is cheap and every clone is

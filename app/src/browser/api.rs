@@ -139,8 +139,9 @@ pub async fn send_json<B: Serialize, T: DeserializeOwned>(
         .map_err(|error| ApiError::Body(error.to_string()))
 }
 
-/// Reads an error response's `{"error", "code"}` body, falling back to the
-/// status text when the body is not that JSON.
+/// Reads an error response's `{"error": message, "code": code}` body, or a
+/// `{"error": code, "message": message}` body, falling back to the status
+/// text when the body is neither.
 fn status_error(status: u16, status_text: &str, body: &str) -> ApiError {
     let parsed = serde_json::from_str::<serde_json::Value>(body).ok();
     let field = |name: &str| {
@@ -150,6 +151,13 @@ fn status_error(status: u16, status_text: &str, body: &str) -> ApiError {
             .and_then(|value| value.as_str())
             .map(str::to_owned)
     };
+    if let Some(message) = field("message") {
+        return ApiError::Status {
+            status,
+            code: field("code").or_else(|| field("error")),
+            message,
+        };
+    }
     let message = field("error").unwrap_or_else(|| {
         if status_text.is_empty() {
             format!("the server answered with status {status}")

@@ -1,7 +1,7 @@
 //! The district view and the plan drill-down, built from plan index rows.
 //!
 //! The rules, which `docs/dashboard.md` states for users:
-//! - Filters narrow the plans counted; the filter options list the values
+//! - Filters narrow the plans counted. The filter options list the values
 //!   of every plan the person may read, so a filter can always be undone.
 //! - Actions completed against planned: every action of the plan counts as
 //!   planned, whatever its status.
@@ -29,8 +29,8 @@ use crate::progress::GoalStatus;
 /// The name of the group of plans that belong to no school.
 pub const DISTRICT_LEVEL: &str = "District-level plans";
 
-/// One plan as the plan index holds it, with what the server records
-/// about it outside the document.
+/// One plan's index row, with what the server records about the plan
+/// outside its document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndexedPlan {
     /// The plan's document id.
@@ -49,7 +49,7 @@ pub struct IndexedPlan {
     pub metrics: PlanMetrics,
 }
 
-/// What a dashboard shows: any filter left `None` does not narrow.
+/// The filters of a dashboard. A filter left `None` does not narrow.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DashboardFilters {
@@ -64,7 +64,7 @@ pub struct DashboardFilters {
 }
 
 impl DashboardFilters {
-    /// Whether `plan` passes every filter that is set.
+    /// Returns whether `plan` passes every filter that is set.
     pub fn matches(&self, plan: &IndexedPlan) -> bool {
         self.school_id.is_none_or(|id| plan.school_id == Some(id))
             && self
@@ -78,7 +78,7 @@ impl DashboardFilters {
                 .is_none_or(|school_year| &plan.school_year == school_year)
     }
 
-    /// Whether no filter is set.
+    /// Returns whether no filter is set.
     pub fn is_empty(&self) -> bool {
         *self == DashboardFilters::default()
     }
@@ -131,7 +131,7 @@ impl GoalStatusCounts {
         }
     }
 
-    /// Every goal counted.
+    /// Returns the number of goals counted.
     pub fn total(&self) -> usize {
         self.on_track + self.at_risk + self.off_track + self.not_enough_data
     }
@@ -597,7 +597,7 @@ mod tests {
     }
 
     #[test]
-    fn totals_count_goals_actions_overdue_items_and_missing_check_ins() {
+    fn totals_of_the_district() {
         let (plans, _, _) = district();
 
         let view = build(&plans, &DashboardFilters::default(), date("2026-12-05"));
@@ -629,7 +629,7 @@ mod tests {
     }
 
     #[test]
-    fn schools_are_grouped_by_name_with_district_plans_last() {
+    fn schools_sorted_district_level_last() {
         let (plans, oak, pine) = district();
 
         let view = build(&plans, &DashboardFilters::default(), date("2026-12-05"));
@@ -723,7 +723,7 @@ mod tests {
     }
 
     #[test]
-    fn plan_detail_splits_open_items_into_overdue_and_upcoming() {
+    fn plan_detail_overdue_and_upcoming() {
         let (plans, _, _) = district();
 
         let detail = plan_detail(&plans[0], date("2026-12-05"));

@@ -15,7 +15,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::{Json, Router};
 use cairn_plan::dashboard::{
-    build, plan_detail, DashboardFilters, DashboardView, IndexedPlan, PlanDetail,
+    build, plan_detail, DashboardFilters, DashboardView, IndexedPlan, PlanDetail, PlanMetrics,
 };
 use cairn_plan::PlanStatus;
 use cairn_sync::DocumentId;
@@ -78,7 +78,7 @@ async fn district_view(
         status: query.status,
         school_year: query.school_year.filter(|text| !text.is_empty()),
     };
-    let plans = readable_index(&state, &current.person).await?;
+    let plans = readable_index(&state, &current.person, &filters).await?;
     let view = crate::blocking::run_cpu_bound(|| build(&plans, &filters, today));
     Ok(Json(view))
 }
@@ -98,7 +98,8 @@ async fn plan_view(
         .await?
         .ok_or(ApiError::PlanNotFound { id: plan.id })?;
     let schools = school_names(&state, person).await?;
-    let indexed = indexed_plan(row, &schools);
+    let mut indexed = indexed_plan(&row, &schools);
+    indexed.metrics = row.metrics();
     Ok(Json(plan_detail(&indexed, today(query.today))))
 }
 
@@ -113,8 +114,13 @@ fn today(requested: Option<NaiveDate>) -> NaiveDate {
 }
 
 /// Reads the index rows of every plan `person` may read, with their school
-/// names.
-async fn readable_index(state: &AppState, person: &Person) -> Result<Vec<IndexedPlan>, ApiError> {
+/// names. Only the plans that pass `filters` get their metrics: the others
+/// serve only to list the filter options.
+async fn readable_index(
+    state: &AppState,
+    person: &Person,
+    filters: &DashboardFilters,
+) -> Result<Vec<IndexedPlan>, ApiError> {
     let rows = state
         .accounts
         .index_rows(person.district_id, person.id)
@@ -123,7 +129,13 @@ async fn readable_index(state: &AppState, person: &Person) -> Result<Vec<Indexed
     Ok(rows
         .into_iter()
         .filter(|row| policy::plan_access(person, &row.record, row.share).is_some())
-        .map(|row| indexed_plan(row, &schools))
+        .map(|row| {
+            let mut plan = indexed_plan(&row, &schools);
+            if filters.matches(&plan) {
+                plan.metrics = row.metrics();
+            }
+            plan
+        })
         .collect())
 }
 
@@ -141,7 +153,9 @@ async fn school_names(
         .collect())
 }
 
-fn indexed_plan(row: IndexRow, schools: &HashMap<Uuid, String>) -> IndexedPlan {
+/// Turns an index row into the plan a dashboard shows, with empty metrics:
+/// the caller parses them only for the plans it shows.
+fn indexed_plan(row: &IndexRow, schools: &HashMap<Uuid, String>) -> IndexedPlan {
     let school = row
         .record
         .school_id
@@ -149,20 +163,25 @@ fn indexed_plan(row: IndexRow, schools: &HashMap<Uuid, String>) -> IndexedPlan {
         .unwrap_or_default();
     IndexedPlan {
         id: row.id.to_string(),
-        title: row.title,
+        title: row.title.clone(),
         school_id: row.record.school_id,
         school,
-        focus_area: row.focus_area,
-        school_year: row.school_year,
+        focus_area: row.focus_area.clone(),
+        school_year: row.school_year.clone(),
         status: row.review_status,
         last_edit: row.updated_at,
-        metrics: row.metrics.unwrap_or_default(),
+        metrics: PlanMetrics::default(),
     }
 }
 
 /// `GET /api/events`: a stream of `plans` events, each naming the plans
 /// the caller may read whose index changed, as
 /// `{"plans": ["<id>", ...]}`.
+///
+/// NOTE: over HTTP/1.1 a browser keeps at most six connections per site,
+/// and each open event stream holds one, so a person with many Cairn tabs
+/// open can run out. Carrying the notices over the sync WebSocket, which
+/// does not count toward that limit, would remove the problem.
 ///
 /// The stream checks the session before each event. It ends when the
 /// session has ended or the server shuts down. The browser's `EventSource`

@@ -133,6 +133,10 @@ async fn list_plans(
         .map(|school| (school.id, school.name))
         .collect();
 
+    // The status shown is the review status the server records, which
+    // only approvers move, not the document's own field.
+    let review_statuses = state.accounts.review_statuses(person.district_id).await?;
+
     let plans = state
         .storage
         .list_plans()
@@ -140,6 +144,9 @@ async fn list_plans(
         .into_iter()
         .filter_map(|mut entry| {
             let (record, access) = readable.get(&entry.id)?;
+            if let Some(status) = review_statuses.get(&entry.id) {
+                entry.status = *status;
+            }
             if let Some(name) = record.school_id.and_then(|id| school_names.get(&id)) {
                 entry.school = name.clone();
             }

@@ -25,7 +25,7 @@ use crate::accounts::{policy, DecisionRecord, NewDecision, Person};
 use crate::auth::CurrentPerson;
 use crate::AppState;
 
-/// The longest comment a decision takes, in characters.
+/// The maximum length of a decision's comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 4000;
 
 /// The name shown for a decision by a person no longer in the district.
@@ -114,8 +114,8 @@ async fn current_status(state: &AppState, plan: &Readable) -> Result<PlanStatus,
         .ok_or(ApiError::PlanNotFound { id: plan.id })
 }
 
-/// The heads of the stored document, lowercase hex; empty for a plan with
-/// no stored change yet.
+/// Reads the heads of the stored document as lowercase hex. A plan with no
+/// stored change yet has none.
 async fn current_heads(state: &AppState, id: DocumentId) -> Result<Vec<String>, ApiError> {
     let document = state.hub.read(id).await?;
     Ok(document
@@ -129,7 +129,7 @@ async fn current_heads(state: &AppState, id: DocumentId) -> Result<Vec<String>, 
         .unwrap_or_default())
 }
 
-/// Builds the review state of `plan` as `person` sees it.
+/// Builds the review state of `plan` for `person`.
 async fn review_state(
     state: &AppState,
     person: &Person,
@@ -222,13 +222,13 @@ async fn changes_since(
     })
 }
 
-/// The plan as it was at `heads`. A document that lost those changes, which
-/// storage never does, reads as the empty plan.
+/// Rebuilds the plan as it was at `heads`. A document without those
+/// changes (storage never loses acknowledged ones) gives the empty plan.
 fn plan_at(document: &Automerge, heads: &[ChangeHash]) -> Plan {
     match document.fork_at(heads) {
         Ok(past) => PlanDocument::from_automerge(past).snapshot(),
         Err(error) => {
-            warn!(%error, "the document lacks the heads of its approval");
+            warn!(%error, "the document is missing the heads recorded with its approval");
             Plan::default()
         }
     }

@@ -5,9 +5,9 @@
 //! sets a plan's review status. The plan page loads it from
 //! `GET /api/plans/{id}/review` after each response of the plan's access
 //! route (after hydration and when the connection returns), when the tab
-//! is shown or focused again, and when an action fails because the plan
-//! moved on. An action is `POST /api/plans/{id}/review`, which returns the
-//! new state.
+//! is shown or focused again, when the server's event stream reports a
+//! change to the plan, and when an action fails because the plan moved on.
+//! An action is `POST /api/plans/{id}/review`, which returns the new state.
 //!
 //! Each state the server returns is stored on this device under
 //! `cairn.review.<id>`, with the time it was loaded, so the page shows it
@@ -31,6 +31,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::requests::{self, RequestError};
+#[cfg(feature = "hydrate")]
+use crate::server_events::ServerEvent;
 use crate::workspace::access::{PlanAccess, RefusalReason};
 use crate::workspace::{use_workspace, ConnectionState, Workspace};
 
@@ -223,11 +225,6 @@ impl ReviewContext {
     /// Requests the plan's review from the server again, unless a request
     /// is under way, the tab is offline, the server has no record of the
     /// plan yet, or the server no longer gives the plan to this person.
-    ///
-    /// NOTE: nothing calls this yet when the server reports a change to the
-    /// plan (the `plans` event of `GET /api/events`). Until something does,
-    /// another person's decision shows on focus, on a visibility change or
-    /// after a reload.
     pub fn refresh(self) {
         let offline = untrack(|| self.workspace.connection()) == ConnectionState::Offline;
         let unregistered = untrack(|| self.workspace.awaits_registration(self.plan));
@@ -317,8 +314,8 @@ pub enum ReviewTrigger {
 }
 
 /// Loads the plan's review: first the copy stored on this device, then the
-/// server's, on the occasions `trigger` names and when the tab is focused
-/// or shown again.
+/// server's, on the occasions `trigger` names, when the tab is focused or
+/// shown again, and when the server's event stream names the plan.
 pub fn use_review(plan: DocumentId, trigger: ReviewTrigger) -> ReviewContext {
     let workspace = use_workspace();
     let review = ReviewContext {
@@ -366,6 +363,14 @@ pub fn use_review(plan: DocumentId, trigger: ReviewTrigger) -> ReviewContext {
         on_cleanup(move || {
             on_focus.remove();
             on_visible.remove();
+        });
+
+        // Another person's decision reaches the server's event stream as a
+        // change to this plan, so it shows without waiting for a focus.
+        let plan_id = plan.to_string();
+        crate::browser::events::use_server_events(move |event| match event {
+            ServerEvent::PlansChanged(changed) if !changed.includes(&plan_id) => {}
+            ServerEvent::PlansChanged(_) | ServerEvent::Reconnected => review.refresh(),
         });
     }
 

@@ -1,6 +1,7 @@
 //! Review status, the record of decisions, and the plan index rows that
 //! dashboards read.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use cairn_plan::dashboard::PlanMetrics;
@@ -54,13 +55,34 @@ pub struct IndexRow {
     pub school_year: String,
     pub focus_area: String,
     pub updated_at: DateTime<Utc>,
-    /// `None` until the index row has metrics, such as right after an
-    /// upgrade, before the server recomputes them.
-    pub metrics: Option<PlanMetrics>,
+    /// The JSON of the plan's [`PlanMetrics`], or `None` until the index
+    /// row has metrics, such as right after an upgrade, before the server
+    /// recomputes them. It is parsed by [`IndexRow::metrics`] only for the
+    /// plans a dashboard shows, because parsing is most of a dashboard's
+    /// cost.
+    pub metrics_json: Option<String>,
+}
+
+impl IndexRow {
+    /// Parses the plan's dashboard metrics. A row without them, or whose
+    /// JSON does not parse, gives empty metrics, so one bad row does not
+    /// fail a whole dashboard.
+    pub fn metrics(&self) -> PlanMetrics {
+        let Some(json) = &self.metrics_json else {
+            return PlanMetrics::default();
+        };
+        match serde_json::from_str(json) {
+            Ok(metrics) => metrics,
+            Err(error) => {
+                warn!(plan = %self.id, %error, "invalid metrics JSON in the plan index; showing the plan without figures");
+                PlanMetrics::default()
+            }
+        }
+    }
 }
 
 impl AccountStore {
-    /// The review status of a plan, or `None` when it has no record.
+    /// Reads the review status of a plan, or `None` when it has no record.
     pub async fn review_status(
         &self,
         document: DocumentId,
@@ -73,6 +95,26 @@ impl AccountStore {
         status
             .map(|status| parse_status("plans", &status))
             .transpose()
+    }
+
+    /// Reads the review status of every plan of a district.
+    pub async fn review_statuses(
+        &self,
+        district: uuid::Uuid,
+    ) -> Result<HashMap<DocumentId, PlanStatus>, StorageError> {
+        let rows =
+            sqlx::query("SELECT document_id, review_status FROM plans WHERE district_id = ?1")
+                .bind(district.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("document_id")?;
+                let id = DocumentId::from_str(&id)
+                    .map_err(|error| invalid("plans", error.to_string()))?;
+                Ok((id, parse_status("plans", row.try_get("review_status")?)?))
+            })
+            .collect()
     }
 
     /// Sets the review status of a plan without recording a decision, as
@@ -135,7 +177,7 @@ impl AccountStore {
         Ok(true)
     }
 
-    /// The decisions about a plan, oldest first.
+    /// Lists the decisions about a plan, oldest first.
     pub async fn decisions(
         &self,
         document: DocumentId,
@@ -152,8 +194,8 @@ impl AccountStore {
         rows.iter().map(decision_from_row).collect()
     }
 
-    /// Every plan of a district with its index row and the direct share of
-    /// `person` on each.
+    /// Lists every plan of a district with its index row and the direct
+    /// share of `person` on each.
     pub async fn index_rows(
         &self,
         district: uuid::Uuid,
@@ -167,8 +209,8 @@ impl AccountStore {
         rows.iter().map(index_row).collect()
     }
 
-    /// The index row of one plan of a district, with the direct share of
-    /// `person` on it, or `None` when the district has no such plan.
+    /// Reads the index row of one plan of a district, with the direct share
+    /// of `person` on it, or `None` when the district has no such plan.
     pub async fn index_row(
         &self,
         district: uuid::Uuid,
@@ -224,16 +266,6 @@ fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
     let id: String = row.try_get("document_id")?;
     let id = DocumentId::from_str(&id).map_err(|error| invalid("plans", error.to_string()))?;
     let access: Option<String> = row.try_get("access")?;
-    let metrics: Option<String> = row.try_get("metrics")?;
-    // A row whose metrics do not parse is shown without them, as a row
-    // not yet recomputed is, instead of failing the whole dashboard.
-    let metrics = metrics.and_then(|json| match serde_json::from_str(&json) {
-        Ok(metrics) => Some(metrics),
-        Err(error) => {
-            warn!(plan = %id, %error, "the plan index holds metrics that do not parse");
-            None
-        }
-    });
     Ok(IndexRow {
         id,
         record: plan_from_row(row)?,
@@ -243,6 +275,6 @@ fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
         school_year: row.try_get("school_year")?,
         focus_area: row.try_get("focus_area")?,
         updated_at: from_millis(row.try_get("updated_at")?),
-        metrics,
+        metrics_json: row.try_get("metrics")?,
     })
 }
