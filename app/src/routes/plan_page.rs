@@ -85,7 +85,10 @@ fn PlanView(id: DocumentId) -> impl IntoView {
         access,
         read_only,
     });
-    provide_context(review::use_review(id));
+    provide_context(review::use_review(
+        id,
+        review::ReviewTrigger::AfterAccess(access),
+    ));
 
     let waiting_message = use_loading_message();
 

@@ -17,7 +17,7 @@ use crate::components::resource_totals::{format_amount, ResourceTotalsView};
 use crate::components::smart_marks::SmartMarks;
 use crate::components::timeline_table::TimelineTable;
 use crate::labels;
-use crate::routes::plan_page::review::use_review;
+use crate::routes::plan_page::review::{use_review, ReviewTrigger};
 use crate::routes::plan_page::{today, use_loading_message, use_plan_id};
 use crate::workspace::use_workspace;
 
@@ -40,7 +40,7 @@ fn PrintLoader(id: DocumentId) -> impl IntoView {
     Effect::new(move |_| workspace.open_plan(id));
     on_cleanup(move || workspace.close_plan(id));
     let plan = Memo::new(move |_| workspace.plan(id));
-    let review = use_review(id);
+    let review = use_review(id, ReviewTrigger::OnConnection);
     let review_status = Signal::derive(move || review.known.with(|known| known.status()));
 
     let waiting_message = use_loading_message();

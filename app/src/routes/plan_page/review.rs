@@ -2,12 +2,12 @@
 //! decisions, and the actions the signed-in person may take.
 //!
 //! The server's record of decisions, not the document's `status` field,
-//! sets a plan's review status. The page loads it from
-//! `GET /api/plans/{id}/review` after hydration, again when the connection
-//! returns, when the tab is shown or focused again, when the server's event
-//! stream reports a change to the plan, and when an action fails because
-//! the plan moved on. An action is
-//! `POST /api/plans/{id}/review`, which returns the new state.
+//! sets a plan's review status. The plan page loads it from
+//! `GET /api/plans/{id}/review` after each response of the plan's access
+//! route (after hydration and when the connection returns), when the tab
+//! is shown or focused again, when the server's event stream reports a
+//! change to the plan, and when an action fails because the plan moved on.
+//! An action is `POST /api/plans/{id}/review`, which returns the new state.
 //!
 //! Each state the server returns is stored on this device under
 //! `cairn.review.<id>`, with the time it was loaded, so the page shows it
@@ -33,6 +33,7 @@ use thiserror::Error;
 use super::requests::{self, RequestError};
 #[cfg(feature = "hydrate")]
 use crate::server_events::ServerEvent;
+use crate::workspace::access::{PlanAccess, RefusalReason};
 use crate::workspace::{use_workspace, ConnectionState, Workspace};
 
 /// A review state with the time the server returned it, in the shape it
@@ -222,17 +223,14 @@ pub struct ReviewContext {
 
 impl ReviewContext {
     /// Requests the plan's review from the server again, unless a request
-    /// is under way, the tab is offline, or the server has no record of the
-    /// plan yet.
-    ///
-    /// NOTE: nothing calls this yet when the server reports a change to the
-    /// plan (the `plans` event of `GET /api/events`). Until something does,
-    /// another person's decision shows on focus, on a visibility change or
-    /// after a reload.
+    /// is under way, the tab is offline, the server has no record of the
+    /// plan yet, or the server no longer gives the plan to this person.
     pub fn refresh(self) {
         let offline = untrack(|| self.workspace.connection()) == ConnectionState::Offline;
         let unregistered = untrack(|| self.workspace.awaits_registration(self.plan));
-        if self.loading.get_value() || offline || unregistered {
+        let gone = untrack(|| self.workspace.refusal(self.plan))
+            .is_some_and(|refusal| refusal.reason == RefusalReason::NotFound);
+        if self.loading.get_value() || offline || unregistered || gone {
             return;
         }
 
@@ -300,9 +298,25 @@ fn now() -> DateTime<Utc> {
     DateTime::default()
 }
 
+/// The occasions on which a page requests the plan's review, besides a
+/// focus or a visibility change of the tab.
+#[derive(Clone, Copy)]
+pub enum ReviewTrigger {
+    /// Each time the plan's access is known: from this device's copy, and
+    /// from each response of the access route, which the plan page requests
+    /// after hydration and when the connection returns. A plan this person
+    /// may no longer read gets `404` from the access route and is then
+    /// refused, so its review is not requested.
+    AfterAccess(RwSignal<Option<PlanAccess>>),
+    /// After hydration and each time the connection returns, for a page
+    /// without the access route, such as the print view.
+    OnConnection,
+}
+
 /// Loads the plan's review: first the copy stored on this device, then the
-/// server's, on each occasion the module documentation lists.
-pub fn use_review(plan: DocumentId) -> ReviewContext {
+/// server's, on the occasions `trigger` names, when the tab is focused or
+/// shown again, and when the server's event stream names the plan.
+pub fn use_review(plan: DocumentId, trigger: ReviewTrigger) -> ReviewContext {
     let workspace = use_workspace();
     let review = ReviewContext {
         plan,
@@ -315,13 +329,16 @@ pub fn use_review(plan: DocumentId) -> ReviewContext {
     let offline = Memo::new(move |_| workspace.connection() == ConnectionState::Offline);
     let awaits_registration = Memo::new(move |_| workspace.awaits_registration(plan));
 
-    // The effect runs after hydration, then each time `offline` or
-    // `awaits_registration` changes: the review is requested on the first
-    // run, when the connection returns and when the server registers a plan
-    // made here.
+    // The effect runs after hydration, then on each change of what it
+    // reads: the access or the connection, as `trigger` says, and the
+    // registration of a plan made here, which is a draft until then.
+    // `refresh` itself skips the request while offline.
     Effect::new(move |first_run: Option<()>| {
-        let offline = offline.get();
         let awaits_registration = awaits_registration.get();
+        let ready = match trigger {
+            ReviewTrigger::AfterAccess(access) => access.with(Option::is_some),
+            ReviewTrigger::OnConnection => !offline.get(),
+        };
 
         if awaits_registration {
             review.known.set(KnownReview::OnlyOnDevice);
@@ -330,7 +347,7 @@ pub fn use_review(plan: DocumentId) -> ReviewContext {
         if first_run.is_none() {
             show_stored(review);
         }
-        if !offline {
+        if ready {
             review.refresh();
         }
     });
