@@ -12,9 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::charts::{Bar, BarChart};
-use super::format::{
-    actions_text, fraction, optional_date_text, percent_text, progress_share, value_text,
-};
+use super::format::{actions_text, fraction, percent_text, progress_share, value_text};
 use super::load::Phase;
 use super::plan_detail::{latest_text, plan_crumbs, target_text, use_plan_detail};
 use super::query::{plan_detail_href, plan_href};
@@ -138,7 +136,6 @@ fn GoalFacts(number: usize, goal: GoalMetrics, plan_id: String) -> impl IntoView
             <dt>"Baseline"</dt><dd data-testid="goal-baseline">{baseline}</dd>
             <dt>"Latest value"</dt><dd data-testid="goal-latest">{latest_text(&goal)}</dd>
             <dt>"Target"</dt><dd data-testid="goal-target">{target_text(&goal)}</dd>
-            <dt>"Target date"</dt><dd>{optional_date_text(goal.target_date, "—")}</dd>
             <dt>"Measurements"</dt><dd data-testid="goal-measurements">{goal.measurement_count}</dd>
             <dt>"Linked actions"</dt><dd data-testid="goal-actions">{actions_text(goal.actions.completed, goal.actions.planned())}</dd>
         </dl>

@@ -18,7 +18,7 @@ use super::district::tables::plan_title;
 use super::district::{budget_bars, source_name, OverdueTable};
 use super::format::{
     actions_text, count_text, csv_file_name, date_text, days_text, optional_date_text, title_slug,
-    value_text,
+    value_text, NONE_TEXT,
 };
 use super::load::{use_view_data, Phase, ViewData};
 use super::query::{
@@ -132,8 +132,8 @@ fn PlanFacts(plan: Memo<PlanRow>) -> impl IntoView {
         view! {
             <dl class="facts plan-facts" data-testid="plan-facts">
                 <dt>"School"</dt><dd>{school}</dd>
-                <dt>"Focus area"</dt><dd>{plan.focus_area.clone()}</dd>
-                <dt>"School year"</dt><dd>{plan.school_year.clone()}</dd>
+                <dt>"Focus area"</dt><dd>{or_none(&plan.focus_area)}</dd>
+                <dt>"School year"</dt><dd>{or_none(&plan.school_year)}</dd>
                 <dt>"Review status"</dt><dd data-testid="plan-review-status">{labels::plan_status(plan.status)}</dd>
                 <dt>"SMART goals on track"</dt><dd>{format!("{} of {}", totals.goals.on_track, totals.goals.total())}</dd>
                 <dt>"Actions"</dt><dd data-testid="plan-actions-summary">{actions_text(totals.actions.completed, totals.actions.planned())}</dd>
@@ -148,6 +148,15 @@ fn PlanFacts(plan: Memo<PlanRow>) -> impl IntoView {
                 <dt>"Last edit"</dt><dd>{local_time_text(plan.last_edit)}</dd>
             </dl>
         }
+    }
+}
+
+/// Returns `text`, or [`NONE_TEXT`] when it is blank.
+fn or_none(text: &str) -> String {
+    if text.trim().is_empty() {
+        NONE_TEXT.to_owned()
+    } else {
+        text.to_owned()
     }
 }
 
@@ -228,7 +237,7 @@ fn PlanGoals(detail: Memo<PlanDetail>) -> impl IntoView {
                                         <th scope="col">"Status"</th>
                                         <th scope="col">"Latest value"</th>
                                         <th scope="col">"Target"</th>
-                                        <th scope="col">"Linked actions completed"</th>
+                                        <th scope="col" class="number">"Linked actions completed"</th>
                                     </tr>
                                 </thead>
                                 <tbody>{rows}</tbody>
@@ -377,7 +386,7 @@ fn PlanBudget(detail: Memo<PlanDetail>) -> impl IntoView {
                     view! {
                         {chart}
                         <table class="dashboard-table">
-                            <thead><tr><th scope="col">"Funding source"</th><th scope="col">"Amount"</th></tr></thead>
+                            <thead><tr><th scope="col">"Funding source"</th><th scope="col" class="number">"Amount"</th></tr></thead>
                             <tbody>{rows}</tbody>
                             <tfoot>
                                 <tr>

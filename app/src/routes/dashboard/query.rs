@@ -132,6 +132,7 @@ pub fn dashboard_api_url(filters: &DashboardFilters) -> String {
 /// Adds the browser's date to an API address as `today`. The server counts
 /// overdue items and missed check-ins against it, so they follow the
 /// person's calendar rather than the server's time zone.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub fn with_today(api_url: &str, today: NaiveDate) -> String {
     let separator = if api_url.contains('?') { '&' } else { '?' };
     format!("{api_url}{separator}today={}", today.format("%Y-%m-%d"))

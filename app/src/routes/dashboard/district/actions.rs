@@ -53,11 +53,12 @@ pub fn ActionsBySchool(dashboard: Memo<DashboardView>) -> impl IntoView {
 
     view! {
         <Section id="actions-by-school" title="Actions completed against planned" table="actions by school" file>
-            <p class="section-note">"Every primary action and support structure counts as planned, whatever its status. The CSV file holds the whole schools table."</p>
+            <p class="section-note">"Every primary action and support structure counts as planned, whatever its status."</p>
+            <p class="section-note screen-only">"The CSV file contains the whole schools table."</p>
             {move || view! { <BarChart bars=action_bars(&schools.get()) fill="completed"/> }}
             <table class="dashboard-table">
                 <thead>
-                    <tr><th scope="col">"School"</th><th scope="col">"Completed"</th><th scope="col">"Planned"</th><th scope="col">"Share completed"</th></tr>
+                    <tr><th scope="col">"School"</th><th scope="col" class="number">"Completed"</th><th scope="col" class="number">"Planned"</th><th scope="col" class="number">"Share completed"</th></tr>
                 </thead>
                 <tbody>{rows}</tbody>
                 <tfoot>

@@ -119,7 +119,7 @@ fn CurrencyBudget(currency: String, lines: Vec<BudgetLine>) -> impl IntoView {
         <h3>{format!("Amounts in {currency}")}</h3>
         <BarChart bars=budget_bars(&amounts, &currency) fill="budget"/>
         <table class="dashboard-table">
-            <thead><tr><th scope="col">"Funding source"</th><th scope="col">"Amount"</th><th scope="col">"Plans"</th></tr></thead>
+            <thead><tr><th scope="col">"Funding source"</th><th scope="col" class="number">"Amount"</th><th scope="col" class="number">"Plans"</th></tr></thead>
             <tbody>{rows}</tbody>
             <tfoot>
                 <tr><th scope="row">"Total"</th><td class="number" data-testid="budget-total">{format_amount(total, &currency)}</td><td></td></tr>

@@ -62,7 +62,7 @@ pub fn GoalStatusTable(#[prop(into)] goals: Signal<GoalStatusCounts>) -> impl In
 
     view! {
         <table class="dashboard-table">
-            <thead><tr><th scope="col">"Goal status"</th><th scope="col">"Goals"</th><th scope="col">"Share"</th></tr></thead>
+            <thead><tr><th scope="col">"Goal status"</th><th scope="col" class="number">"Goals"</th><th scope="col" class="number">"Share"</th></tr></thead>
             <tbody>{rows}</tbody>
             <tfoot>
                 <tr><th scope="row">"All goals"</th><td class="number" data-testid="goals-total">{move || goals.get().total()}</td><td></td></tr>

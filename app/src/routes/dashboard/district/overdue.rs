@@ -92,7 +92,7 @@ pub fn OverdueTable(items: Vec<OverdueItem>, show_plan: bool) -> impl IntoView {
         <table class="dashboard-table">
             <thead>
                 <tr>
-                    <th scope="col">"Overdue by"</th>
+                    <th scope="col" class="number">"Overdue by"</th>
                     <th scope="col">"Due"</th>
                     <th scope="col">"Kind"</th>
                     <th scope="col">"Item"</th>

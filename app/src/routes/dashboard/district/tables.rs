@@ -42,22 +42,22 @@ pub fn SchoolsTable(dashboard: Memo<DashboardView>) -> impl IntoView {
 
     view! {
         <Section id="schools" title="Schools" table="schools table" file>
-            <p class="section-note">"Choose a school to narrow the dashboard to it."</p>
+            <p class="section-note screen-only">"Choose a school to narrow the dashboard to it."</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Schools table">
                 <table class="dashboard-table wide">
                     <thead>
                         <tr>
                             <th scope="col">"School"</th>
-                            <th scope="col">"Plans"</th>
-                            <th scope="col">"On track"</th>
-                            <th scope="col">"At risk"</th>
-                            <th scope="col">"Off track"</th>
-                            <th scope="col">"Not enough data"</th>
-                            <th scope="col">"Actions completed"</th>
-                            <th scope="col">"Actions planned"</th>
-                            <th scope="col">"Overdue actions"</th>
-                            <th scope="col">"Overdue milestones"</th>
-                            <th scope="col">"Without a check-in in 30 days"</th>
+                            <th scope="col" class="number">"Plans"</th>
+                            <th scope="col" class="number">"On track"</th>
+                            <th scope="col" class="number">"At risk"</th>
+                            <th scope="col" class="number">"Off track"</th>
+                            <th scope="col" class="number">"Not enough data"</th>
+                            <th scope="col" class="number">"Actions completed"</th>
+                            <th scope="col" class="number">"Actions planned"</th>
+                            <th scope="col" class="number">"Overdue actions"</th>
+                            <th scope="col" class="number">"Overdue milestones"</th>
+                            <th scope="col" class="number">"Without a check-in in 30 days"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
