@@ -178,10 +178,18 @@ mod browser {
         // fetch started, such as after a filter changed, is dropped.
         let latest = StoredValue::new(0_u64);
 
+        // The saved copies are per person. These memos change when the
+        // browser has read who is signed in, and when the server names the
+        // person, while the session signal is written again at every
+        // refresh.
+        let known = Memo::new(move |_| session.is_known());
+        let person_id = Memo::new(move |_| session.user().map(|user| user.id));
+
         let fetch = move |kind: Fetch| {
             latest.update_value(|number| *number += 1);
             let number = latest.get_value();
             let url = url.get_untracked();
+            let person = person_id.get_untracked();
             if kind == Fetch::NewView {
                 state.set(ViewState::loading());
             }
@@ -193,21 +201,27 @@ mod browser {
                 let Some(current) = state.try_get_untracked() else {
                     return;
                 };
-                let next = settle(result, current, &url, session);
+                let next = settle(result, current, &url, person.as_deref(), session);
                 let _ = state.try_set(next);
             });
         };
 
-        // The saved copies are per person, so the first fetch waits until
-        // the browser has read who is signed in. The memo changes once,
-        // while the session signal is written again at every refresh.
-        let known = Memo::new(move |_| session.is_known());
-        Effect::new(move |_| {
+        // A new address is a new view. When only the person changes, as
+        // when a device without a stored person learns it from the server,
+        // the view is fetched again in place so its copy is saved for them.
+        Effect::new(move |previous: Option<Option<String>>| {
             if !known.get() {
-                return;
+                return None;
             }
-            url.track();
-            fetch(Fetch::NewView);
+            let address = url.get();
+            person_id.track();
+            let same_view = previous.flatten().as_ref() == Some(&address);
+            fetch(if same_view {
+                Fetch::Refetch
+            } else {
+                Fetch::NewView
+            });
+            Some(address)
         });
 
         let pending = StoredValue::new_local(None::<Timeout>);
@@ -227,23 +241,23 @@ mod browser {
         on_cleanup(move || online.remove());
     }
 
-    /// Turns the response into the next state, saving a successful one and
-    /// falling back to the saved copy when the server cannot be reached.
+    /// Turns the response into the next state, saving a successful one for
+    /// `person` and falling back to their saved copy when the server cannot
+    /// be reached. Without a known person nothing is saved or read.
     fn settle<T>(
         result: Result<T, ApiError>,
         current: ViewState<T>,
         url: &str,
+        person: Option<&str>,
         session: Session,
     ) -> ViewState<T>
     where
         T: Clone + Serialize + DeserializeOwned,
     {
-        let person = untrack(|| session.user()).map(|user| user.id);
-
         let error = match result {
             Ok(data) => {
                 let fetched_at = now();
-                if let Some(person) = &person {
+                if let Some(person) = person {
                     cache::save(
                         person,
                         url,
@@ -272,7 +286,7 @@ mod browser {
                     ..current
                 };
             }
-            let saved = person.and_then(|person| cache::load::<T>(&person, url));
+            let saved = person.and_then(|person| cache::load::<T>(person, url));
             return match saved {
                 Some(saved) => ViewState {
                     phase: Phase::Ready,
