@@ -217,6 +217,10 @@ test('second decision shows status changed', async ({ browser }) => {
 
   const leaderPage = await newPerson(browser, server, leader);
   const errors = recordErrors(leaderPage);
+  // With its event stream held unanswered, the page keeps what it showed,
+  // as when the other decision lands between the page's last refresh and
+  // the click.
+  await leaderPage.route('**/api/events', () => {});
   await openPlan(leaderPage, server.url, planId);
   const panel = leaderPage.getByTestId('review-panel');
   await expect(panel.getByTestId('review-status')).toHaveText('Submitted');
