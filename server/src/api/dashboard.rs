@@ -179,7 +179,7 @@ fn indexed_plan(row: &IndexRow, schools: &HashMap<Uuid, String>) -> IndexedPlan 
 /// `{"plans": ["<id>", ...]}`.
 ///
 /// NOTE: over HTTP/1.1 a browser keeps at most six connections per site,
-/// and each open event stream holds one, so a person with many Cairn tabs
+/// and each open event stream uses one, so a person with many Cairn tabs
 /// open can run out. Carrying the notices over the sync WebSocket, which
 /// does not count toward that limit, would remove the problem.
 ///
