@@ -340,9 +340,9 @@ pub fn plan_detail(plan: &IndexedPlan, today: NaiveDate) -> PlanDetail {
     }
 }
 
-/// Whether a plan in `status` is being carried out, and so should hold
-/// regular check-ins.
-fn is_in_implementation(status: PlanStatus) -> bool {
+/// Returns whether a plan in `status` is being carried out, and so should
+/// hold regular check-ins.
+pub fn is_in_implementation(status: PlanStatus) -> bool {
     matches!(status, PlanStatus::Approved | PlanStatus::Active)
 }
 

@@ -91,12 +91,16 @@ async fn plan_view(
     Query(query): Query<DetailQuery>,
 ) -> Result<Json<PlanDetail>, ApiError> {
     let person = &current.person;
-    let plan = super::plans::readable(&state, person, &id).await?;
+    let id = super::plans::parse_plan_id(&id)?;
+
+    // The row carries the plan's record and the person's share, so one
+    // query both finds the plan and decides whether they may read it.
     let row = state
         .accounts
-        .index_row(person.district_id, person.id, plan.id)
+        .index_row(person.district_id, person.id, id)
         .await?
-        .ok_or(ApiError::PlanNotFound { id: plan.id })?;
+        .filter(|row| policy::plan_access(person, &row.record, row.share).is_some())
+        .ok_or(ApiError::PlanNotFound { id })?;
     let schools = school_names(&state, person).await?;
     let mut indexed = indexed_plan(&row, &schools);
     indexed.metrics = row.metrics();

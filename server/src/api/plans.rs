@@ -54,7 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/history/{point}", get(history_point))
 }
 
-fn parse_plan_id(input: &str) -> Result<DocumentId, ApiError> {
+pub(super) fn parse_plan_id(input: &str) -> Result<DocumentId, ApiError> {
     input.parse().map_err(|_| ApiError::InvalidPlanId {
         input: input.to_owned(),
     })

@@ -4,7 +4,6 @@
 
 use cairn_plan::dashboard::csv::plans_csv;
 use cairn_plan::dashboard::{DashboardView, PlanRow, CHECK_IN_WINDOW_DAYS};
-use cairn_plan::PlanStatus;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -13,19 +12,16 @@ use crate::routes::dashboard::charts::{Bar, BarChart};
 use crate::routes::dashboard::format::{csv_file_name, date_text, days_text, fraction};
 use crate::routes::dashboard::query::plan_detail_href;
 use crate::routes::dashboard::widgets::{CsvFile, Section};
-use cairn_plan::dashboard::view::DISTRICT_LEVEL;
-
-/// Whether a plan in `status` is being carried out and so should hold
-/// check-ins, as the plan index counts it.
-fn in_implementation(status: PlanStatus) -> bool {
-    matches!(status, PlanStatus::Approved | PlanStatus::Active)
-}
+use cairn_plan::dashboard::view::{is_in_implementation, DISTRICT_LEVEL};
 
 /// Builds one bar per school with plans being carried out: the share of
 /// them without a recent check-in.
 fn check_in_bars(plans: &[PlanRow]) -> Vec<Bar> {
     let mut schools: Vec<(String, usize, usize)> = Vec::new();
-    for plan in plans.iter().filter(|plan| in_implementation(plan.status)) {
+    for plan in plans
+        .iter()
+        .filter(|plan| is_in_implementation(plan.status))
+    {
         let name = if plan.school.is_empty() {
             DISTRICT_LEVEL.to_owned()
         } else {
@@ -82,7 +78,7 @@ pub fn PlansWithoutCheckIn(dashboard: Memo<DashboardView>) -> impl IntoView {
     });
 
     let carried_out =
-        move || plans.with(|plans| plans.iter().any(|plan| in_implementation(plan.status)));
+        move || plans.with(|plans| plans.iter().any(|plan| is_in_implementation(plan.status)));
     let rows = move || {
         let today = today.get();
         lacking
