@@ -26,6 +26,7 @@ pub mod api;
 pub mod download;
 pub mod events;
 pub mod http;
+mod persistence;
 pub mod store;
 mod timers;
 
@@ -43,7 +44,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-use self::store::{DocStore, LocalStorageStore};
+use self::persistence::PlanStorage;
+use self::store::indexed_db::IndexedDbStore;
 use crate::workspace::access::Refusal;
 use crate::workspace::{ConnectionState, LocalPlanEntry, PlanSyncState};
 
@@ -89,8 +91,17 @@ struct Socket {
 }
 
 struct BrowserState {
-    store: LocalStorageStore,
+    store: IndexedDbStore,
     plans: HashMap<DocumentId, PlanDocument>,
+    /// What the tab knows of each plan's chunks on this device.
+    storage: HashMap<DocumentId, PlanStorage>,
+    /// Plans whose chunks are being read from the device.
+    loading: HashSet<DocumentId>,
+    /// This tab's prefix for the keys of the chunks it stores, so two tabs
+    /// never write the same key.
+    tab_id: String,
+    /// The number of chunks this tab has named.
+    next_chunk: u64,
     /// This tab's own edits of each plan, for undo and redo. Changes that
     /// arrive from others are never recorded here.
     histories: HashMap<DocumentId, EditHistory>,
@@ -135,8 +146,15 @@ fn sync_url() -> Option<String> {
 impl BrowserHandle {
     pub fn new(signals: Signals) -> Self {
         let state = BrowserState {
-            store: LocalStorageStore,
+            store: persistence::device_store(),
             plans: HashMap::new(),
+            storage: HashMap::new(),
+            loading: HashSet::new(),
+            tab_id: format!(
+                "{:08x}",
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+            ),
+            next_chunk: 0,
             histories: HashMap::new(),
             session: ClientSession::new(),
             socket: None,
@@ -170,36 +188,34 @@ impl BrowserHandle {
         let ticking = self.clone();
         timers::every(TICK_INTERVAL_MS, move || ticking.tick());
 
+        self.move_legacy_documents();
+        persistence::request_persistence();
         self.signals.bump();
         self.connect();
     }
 
+    /// Opens a plan in this tab: reads it from the device first if the tab
+    /// does not hold it yet, then starts syncing it.
     pub fn open_plan(&self, id: DocumentId) {
+        if self.state.borrow().plans.contains_key(&id) {
+            self.open_loaded_plan(id);
+        } else {
+            self.load_plan(id);
+        }
+    }
+
+    /// Starts syncing a plan the tab holds.
+    fn open_loaded_plan(&self, id: DocumentId) {
         let outgoing = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
-            if !state.plans.contains_key(&id) {
-                let (plan, problem) = load_plan(&state.store, &id);
-                if let Some(problem) = problem {
-                    self.signals.notice.set(Some(problem));
-                }
-                let mut plan = plan;
-                plan.set_actor(state.actor.clone());
-                let acked = state.store.load_acked_heads(&id);
-                state.session.restore_acked_heads(id, acked);
-                state.plans.insert(id, plan);
-                if let Some(refusal) = store::load_refusal(&id) {
-                    state.refused.insert(id, refusal);
-                }
-            }
-
             // A refused plan stays off the connection, so its changes are
             // not sent again on every visit to its page.
-            if state.refused.contains_key(&id) {
-                Vec::new()
-            } else {
-                let plan = &state.plans[&id];
-                state.session.open(id, plan.automerge(), now_ms())
+            match state.plans.get(&id) {
+                Some(plan) if !state.refused.contains_key(&id) => {
+                    state.session.open(id, plan.automerge(), now_ms())
+                }
+                _ => Vec::new(),
             }
         };
         self.send(outgoing);
@@ -235,7 +251,8 @@ impl BrowserHandle {
         if !state.started {
             return Vec::new();
         }
-        state.store.list()
+        drop(state);
+        store::list()
     }
 
     pub fn create_plan(&self, content: &Plan, school_id: Option<String>) -> Option<DocumentId> {
@@ -254,7 +271,7 @@ impl BrowserHandle {
 
             // The entry carries the school to register the plan under;
             // `persist` keeps it from here on.
-            state.store.save_entry(LocalPlanEntry {
+            store::save_entry(LocalPlanEntry {
                 id,
                 title: content.title.clone(),
                 school: content.school.clone(),
@@ -364,34 +381,6 @@ impl BrowserHandle {
         };
         self.send(outgoing);
         self.signals.bump();
-    }
-
-    /// Writes a plan and its list entry to the device's store.
-    fn persist(&self, id: DocumentId) {
-        let result = {
-            let state = self.state.borrow();
-            let Some(plan) = state.plans.get(&id) else {
-                return;
-            };
-            let snapshot = plan.snapshot();
-            let stored = state.store.entry(&id);
-            let entry = LocalPlanEntry {
-                id,
-                title: snapshot.title,
-                school: snapshot.school,
-                school_year: snapshot.school_year,
-                school_id: stored.as_ref().and_then(|entry| entry.school_id.clone()),
-                made_here: stored.is_some_and(|entry| entry.made_here),
-            };
-            state
-                .store
-                .save(&id, &plan.save())
-                .and_then(|()| state.store.save_entry(entry))
-        };
-        if let Err(error) = result {
-            leptos::logging::warn!("storing plan {id} on this device failed: {error}");
-            self.signals.notice.set(Some(error.to_string()));
-        }
     }
 
     fn connect(&self) {
@@ -512,7 +501,7 @@ impl BrowserHandle {
         match event {
             ClientEvent::DocumentChanged { doc, .. } => self.persist(doc),
             ClientEvent::AckedHeadsChanged { doc, heads } => {
-                let result = self.state.borrow().store.save_acked_heads(&doc, &heads);
+                let result = store::save_acked_heads(&doc, &heads);
                 if let Err(error) = result {
                     self.signals.notice.set(Some(error.to_string()));
                 }
@@ -578,6 +567,7 @@ impl BrowserHandle {
     }
 
     fn tick(&self) {
+        self.retry_failed_writes();
         let outgoing = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
@@ -607,24 +597,5 @@ impl BrowserHandle {
                 leptos::logging::warn!("sending a sync message failed: {error:?}");
             }
         }
-    }
-}
-
-/// Loads a plan from the store, or starts an empty replica that waits for
-/// the server. Returns a problem to show when the stored copy is unreadable:
-/// the replica then starts empty and the server's copy replaces it.
-fn load_plan(store: &impl DocStore, id: &DocumentId) -> (PlanDocument, Option<String>) {
-    match store.load(id) {
-        Ok(Some(bytes)) => match PlanDocument::load(&bytes) {
-            Ok(plan) => (plan, None),
-            Err(error) => (
-                PlanDocument::empty(),
-                Some(format!(
-                    "the copy of plan {id} on this device is unreadable: {error}"
-                )),
-            ),
-        },
-        Ok(None) => (PlanDocument::empty(), None),
-        Err(error) => (PlanDocument::empty(), Some(error.to_string())),
     }
 }

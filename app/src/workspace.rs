@@ -71,6 +71,18 @@ pub enum PlanSyncState {
     },
 }
 
+/// Whether a plan's changes are stored on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceSave {
+    /// Every change the tab holds is stored on this device.
+    Saved,
+    /// A write to the device is under way.
+    Saving,
+    /// The last write failed, so some changes are only in this tab (and on
+    /// the server once synced); the tab tries again.
+    NotSaved,
+}
+
 /// The plans open in this tab; `Copy`, provided as context.
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -182,6 +194,18 @@ impl Workspace {
         {
             let _ = id;
             PlanSyncState::Loading
+        }
+    }
+
+    /// Whether the plan's changes are stored on this device, tracked.
+    pub fn device_save(&self, id: DocumentId) -> DeviceSave {
+        self.revision.track();
+        #[cfg(feature = "hydrate")]
+        return self.browser.get_value().device_save(id);
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = id;
+            DeviceSave::Saved
         }
     }
 

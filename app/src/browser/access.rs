@@ -19,7 +19,7 @@ use cairn_sync::{DocumentId, ErrorCode};
 use leptos::prelude::*;
 
 use super::api::{self, ApiError};
-use super::store::{self, DocStore};
+use super::store;
 use super::{browser_is_online, now_ms, BrowserHandle};
 use crate::workspace::access::{
     may_retry_refused, refusal_for_missing_access, registration_outcome, registration_school,
@@ -77,7 +77,7 @@ impl BrowserHandle {
     /// is acknowledged yet, so the server does not know it.
     pub fn awaits_registration(&self, id: DocumentId) -> bool {
         let state = self.state.borrow();
-        let made_here = state.store.entry(&id).is_some_and(|entry| entry.made_here);
+        let made_here = store::entry(&id).is_some_and(|entry| entry.made_here);
         made_here && state.session.acked_heads(&id).is_empty()
     }
 
@@ -120,7 +120,7 @@ impl BrowserHandle {
             if !state.registering.insert(id) {
                 return;
             }
-            state.store.entry(&id).and_then(|entry| entry.school_id)
+            store::entry(&id).and_then(|entry| entry.school_id)
         };
 
         let handle = self.clone();
@@ -143,8 +143,8 @@ impl BrowserHandle {
         let (stored, waiting) = {
             let mut state = self.state.borrow_mut();
             let waiting = state.needs_school.remove(&id);
-            let stored = match state.store.entry(&id) {
-                Some(entry) => state.store.save_entry(LocalPlanEntry {
+            let stored = match store::entry(&id) {
+                Some(entry) => store::save_entry(LocalPlanEntry {
                     school_id: Some(school_id),
                     ..entry
                 }),

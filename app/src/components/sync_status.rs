@@ -1,10 +1,11 @@
 //! The sync status of a plan: offline, syncing, all changes saved, or how
-//! many changes the server has not acknowledged yet.
+//! many changes the server has not acknowledged yet; and whether its
+//! changes are stored on this device.
 
 use cairn_sync::{DocumentId, SyncStatus};
 use leptos::prelude::*;
 
-use crate::workspace::{use_workspace, PlanSyncState};
+use crate::workspace::{use_workspace, DeviceSave, PlanSyncState};
 
 /// The words shown for a plan's sync state.
 pub fn describe(state: PlanSyncState) -> String {
@@ -33,7 +34,17 @@ fn changes(count: usize) -> String {
     }
 }
 
-/// The status line of a plan page.
+/// The words shown for whether a plan's changes are stored on this device.
+pub fn describe_device_save(save: DeviceSave) -> &'static str {
+    match save {
+        DeviceSave::Saved => "Saved on this device",
+        DeviceSave::Saving => "Saving on this device…",
+        DeviceSave::NotSaved => "Not saved on this device",
+    }
+}
+
+/// The status line of a plan page: the sync status, then whether the
+/// plan is stored on this device.
 #[component]
 pub fn SyncStatusBadge(plan: DocumentId) -> impl IntoView {
     let workspace = use_workspace();
@@ -47,9 +58,23 @@ pub fn SyncStatusBadge(plan: DocumentId) -> impl IntoView {
         _ => "sync-status syncing",
     };
 
+    let device_save = Memo::new(move |_| workspace.device_save(plan));
+    let device_class = move || match device_save.get() {
+        DeviceSave::NotSaved => "device-save not-saved",
+        _ => "device-save",
+    };
+    let loaded = move || state.get() != PlanSyncState::Loading;
+
     view! {
-        <p class=class role="status" aria-live="polite" data-testid="sync-status">
-            {move || describe(state.get())}
-        </p>
+        <div class="sync-line">
+            <p class=class role="status" aria-live="polite" data-testid="sync-status">
+                {move || describe(state.get())}
+            </p>
+            <Show when=loaded>
+                <p class=device_class data-testid="device-save">
+                    {move || describe_device_save(device_save.get())}
+                </p>
+            </Show>
+        </div>
     }
 }
