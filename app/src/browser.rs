@@ -28,6 +28,7 @@ pub mod events;
 pub mod http;
 mod persistence;
 pub mod store;
+mod tabs;
 mod timers;
 
 use std::cell::RefCell;
@@ -102,6 +103,8 @@ struct BrowserState {
     tab_id: String,
     /// The number of chunks this tab has named.
     next_chunk: u64,
+    /// The channel to the other tabs of this browser, opened at start.
+    tabs: Option<tabs::TabChannel>,
     /// This tab's own edits of each plan, for undo and redo. Changes that
     /// arrive from others are never recorded here.
     histories: HashMap<DocumentId, EditHistory>,
@@ -155,6 +158,7 @@ impl BrowserHandle {
                 (js_sys::Math::random() * f64::from(u32::MAX)) as u32
             ),
             next_chunk: 0,
+            tabs: None,
             histories: HashMap::new(),
             session: ClientSession::new(),
             socket: None,
@@ -188,6 +192,8 @@ impl BrowserHandle {
         let ticking = self.clone();
         timers::every(TICK_INTERVAL_MS, move || ticking.tick());
 
+        let channel = self.open_tab_channel();
+        self.state.borrow_mut().tabs = channel;
         self.move_legacy_documents();
         persistence::request_persistence();
         self.signals.bump();

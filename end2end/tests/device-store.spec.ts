@@ -203,7 +203,7 @@ test('hundred reloads leave stored bytes flat', async ({ browser }) => {
   expectNoErrors(page);
 });
 
-test('two tabs keep both edits on the device', async ({ browser }) => {
+test('two tabs converge offline and online', async ({ browser }) => {
   const context = await signedInContext(null, browser);
   const first = await context.newPage();
   const second = await context.newPage();
@@ -219,6 +219,10 @@ test('two tabs keep both edits on the device', async ({ browser }) => {
   await second.getByTestId('plan-focus-area').fill('Focus from the second tab');
   await expect(first.getByTestId('device-save')).toHaveText('Saved on this device');
   await expect(second.getByTestId('device-save')).toHaveText('Saved on this device');
+
+  // The tabs pass their changes to each other with no server.
+  await expect(second.getByTestId('plan-title')).toHaveValue('Title from the first tab');
+  await expect(first.getByTestId('plan-focus-area')).toHaveValue('Focus from the second tab');
   await first.close();
   await second.close();
   await context.setOffline(false);

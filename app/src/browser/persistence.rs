@@ -50,6 +50,20 @@ pub(super) struct PlanStorage {
     failed_at: Option<u64>,
 }
 
+impl PlanStorage {
+    /// Records changes that another tab stored: when this tab had written
+    /// everything it held (`heads_before`), its new heads are written too.
+    pub(super) fn note_stored_elsewhere(
+        &mut self,
+        heads_before: &[ChangeHash],
+        heads_after: Vec<ChangeHash>,
+    ) {
+        if self.written_heads == heads_before {
+            self.written_heads = heads_after;
+        }
+    }
+}
+
 /// A write of a plan ready to start.
 struct Write {
     chunk: Chunk,
@@ -160,6 +174,9 @@ impl BrowserHandle {
         if let Err(error) = journal::add(&id, &write.chunk) {
             // IndexedDB may still have room; only its failure is reported.
             leptos::logging::warn!("writing plan {id} to the journal failed: {error}");
+        }
+        if let Some(channel) = self.state.borrow().tabs.as_ref() {
+            channel.send(&id, &write.chunk);
         }
 
         let handle = self.clone();
