@@ -289,6 +289,11 @@ test('large plan syncs to completion over a slow network', async ({ browser }) =
 
   try {
     // A context with an empty store opens the plan over the slow network.
+    // TODO: this test fails: the page opened through the proxy showed no
+    // goal within 240 s in its only run, and the cause (the proxy, the
+    // page, or the sync) is not found yet. Chromium 156's CDP emulation
+    // throttles WebSocket frames (see the first test), so the proxy could
+    // be replaced by it once the cause is known.
     const slow = await newPage(browser, proxy.url);
     await slow.goto(`${proxy.url}/plans/${id}`, { timeout: SLOW_WAIT_MS });
     await expect(slow.getByTestId('goal')).toHaveCount(2 + EXTRA_GOALS, { timeout: SLOW_WAIT_MS });
