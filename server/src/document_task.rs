@@ -147,6 +147,7 @@ impl DocumentTask {
                     let _ = reply.send(Err(error.clone()));
                 }
                 Command::Leave { .. }
+                | Command::ContainedChanges { .. }
                 | Command::Sync { .. }
                 | Command::Ephemeral { .. }
                 | Command::Shutdown => {}
@@ -223,6 +224,14 @@ impl LoadedDocument {
                 Command::Ephemeral { peer, data } => self.relay_ephemeral(peer, data),
                 Command::Read { reply } => {
                     let _ = reply.send(Ok(self.server.document().clone()));
+                }
+                Command::ContainedChanges { hashes, reply } => {
+                    let document = self.server.document();
+                    let contained = hashes
+                        .into_iter()
+                        .filter(|hash| document.get_change_meta_by_hash(hash).is_some())
+                        .collect();
+                    let _ = reply.send(contained);
                 }
                 Command::Shutdown => {
                     self.finish().await;

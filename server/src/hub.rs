@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use automerge::Automerge;
+use automerge::{Automerge, ChangeHash};
 use cairn_sync::{DocumentId, Message, PeerId};
 use tokio::sync::{mpsc, oneshot, Notify};
 use tracing::{debug, error, info, warn};
@@ -115,6 +115,12 @@ pub(crate) enum Command {
     Read {
         reply: oneshot::Sender<Result<Automerge, HubError>>,
     },
+    /// The hashes among `hashes` of changes the document contains,
+    /// committed or not.
+    ContainedChanges {
+        hashes: Vec<ChangeHash>,
+        reply: oneshot::Sender<Vec<ChangeHash>>,
+    },
     /// Store what is pending and stop.
     Shutdown,
 }
@@ -145,6 +151,25 @@ impl DocumentSession {
             data,
         })
         .await
+    }
+
+    /// Returns the hashes among `hashes` of changes the document already
+    /// contains, committed or not. A change never leaves a loaded document,
+    /// so the result stays true for the sync messages queued after it.
+    ///
+    /// # Errors
+    ///
+    /// [`HubError::Unavailable`] when the task has stopped.
+    pub async fn contained_changes(
+        &self,
+        hashes: Vec<ChangeHash>,
+    ) -> Result<Vec<ChangeHash>, HubError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::ContainedChanges { hashes, reply })
+            .await?;
+        answer
+            .await
+            .map_err(|_| HubError::Unavailable { id: self.document })
     }
 
     /// Sends presence data to relay to the document's other peers.

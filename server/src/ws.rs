@@ -153,7 +153,33 @@ impl Refusal {
     }
 }
 
-/// The actor ids of the changes a sync message carries, as hex.
+/// Lists the actor ids of the changes a sync message carries, as hex,
+/// sorted and without repeats. See [`change_authors`].
+///
+/// # Errors
+///
+/// As for [`change_authors`].
+pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
+    let mut actors: Vec<String> = change_authors(data)?
+        .into_iter()
+        .map(|author| author.actor)
+        .collect();
+    actors.sort();
+    actors.dedup();
+    Ok(actors)
+}
+
+/// One change a sync message carries: its hash and the actor id that made
+/// it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeAuthor {
+    /// The change's hash.
+    pub hash: automerge::ChangeHash,
+    /// The actor id, as hex.
+    pub actor: String,
+}
+
+/// The changes a sync message carries, with the actor id of each.
 ///
 /// Each entry of the message's change list may hold several storage chunks
 /// one after another, and Automerge applies all of them, so every chunk is
@@ -170,21 +196,24 @@ impl Refusal {
 ///
 /// A chunk that does not parse, a document chunk with missing
 /// dependencies, or a chunk of another kind.
-pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
+pub fn change_authors(data: &[u8]) -> Result<Vec<ChangeAuthor>, String> {
     use automerge::ReadDoc;
 
     let Ok(message) = automerge::sync::Message::decode(data) else {
         return Ok(Vec::new());
     };
 
-    let mut actors: Vec<String> = Vec::new();
+    let mut authors: Vec<ChangeAuthor> = Vec::new();
     for entry in message.changes.iter() {
         for chunk in split_chunks(entry)? {
             match chunk.kind {
                 CHUNK_CHANGE | CHUNK_COMPRESSED_CHANGE => {
                     let change = automerge::Change::from_bytes(chunk.bytes.to_vec())
                         .map_err(|error| format!("a change does not parse: {error}"))?;
-                    actors.push(change.actor_id().to_hex_string());
+                    authors.push(ChangeAuthor {
+                        hash: change.hash(),
+                        actor: change.actor_id().to_hex_string(),
+                    });
                 }
                 CHUNK_DOCUMENT => {
                     let document = automerge::Automerge::load(chunk.bytes)
@@ -195,16 +224,17 @@ pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
                         );
                     }
                     for change in document.get_changes(&[]) {
-                        actors.push(change.actor_id().to_hex_string());
+                        authors.push(ChangeAuthor {
+                            hash: change.hash(),
+                            actor: change.actor_id().to_hex_string(),
+                        });
                     }
                 }
                 other => return Err(format!("chunks of type {other} are not accepted")),
             }
         }
     }
-    actors.sort();
-    actors.dedup();
-    Ok(actors)
+    Ok(authors)
 }
 
 /// The first bytes of every Automerge storage chunk.
@@ -677,9 +707,13 @@ impl Connection {
     ///
     /// - `Close` is always allowed;
     /// - `Open`, `Sync` and `Ephemeral` need read access;
-    /// - a `Sync` that carries changes needs edit access, and every change
-    ///   must be made under an actor id of this person (the first person to
-    ///   send a change under an actor id owns it).
+    /// - a `Sync` that carries changes the document does not contain yet
+    ///   needs edit access, and every such change must be made under an
+    ///   actor id of this person (the first person to send a change under
+    ///   an actor id owns it). Changes the document already contains are
+    ///   not checked again. Automerge 0.12 sends the whole document, other
+    ///   people's changes included, when a replica has more than a third
+    ///   of the document's changes to send.
     ///
     /// Access is read once per document and read again after any change to
     /// access anywhere (the [`AccessEpoch`]), which also checks that the
@@ -716,7 +750,7 @@ impl Connection {
         };
 
         if let Message::Sync { data, .. } = message {
-            let actors = change_actors(data).map_err(Refusal::Unreadable)?;
+            let actors = self.new_change_actors(document, data).await?;
             if actors.is_empty() {
                 return Ok(());
             }
@@ -738,6 +772,38 @@ impl Connection {
             }
         }
         Ok(())
+    }
+
+    /// Lists the actor ids, sorted and without repeats, of the changes in
+    /// `data` that the document does not contain yet. When the document is
+    /// not open on this connection, every change counts as new.
+    async fn new_change_actors(
+        &self,
+        document: DocumentId,
+        data: &[u8],
+    ) -> Result<Vec<String>, Refusal> {
+        let mut authors = change_authors(data).map_err(Refusal::Unreadable)?;
+        if authors.is_empty() {
+            return Ok(Vec::new());
+        }
+
+        if let Some(session) = self.sessions.get(&document) {
+            let hashes = authors.iter().map(|author| author.hash).collect();
+            let contained = session.contained_changes(hashes).await.map_err(|error| {
+                warn!(document_id = %document, %error, "checking which changes are new failed");
+                Refusal::Unavailable(document)
+            })?;
+            if !contained.is_empty() {
+                let contained: std::collections::HashSet<automerge::ChangeHash> =
+                    contained.into_iter().collect();
+                authors.retain(|author| !contained.contains(&author.hash));
+            }
+        }
+
+        let mut actors: Vec<String> = authors.into_iter().map(|author| author.actor).collect();
+        actors.sort();
+        actors.dedup();
+        Ok(actors)
     }
 
     /// Checks the session and the access to every open document again,

@@ -613,3 +613,58 @@ async fn a_change_hidden_behind_a_document_chunk_is_refused() {
     assert_eq!(title, "Lincoln behavior plan");
     district.server.stop().await;
 }
+
+#[tokio::test]
+async fn offline_work_on_a_shared_copy_is_accepted() {
+    let (district, _folder) = district().await;
+    let server = &district.server;
+    let plan = district.plan;
+    let coach = &district.rows[3].1;
+
+    let mut admin = server.client().await;
+    let mut seeded = PlanDocument::create();
+    seeded
+        .set_title("Lincoln behavior plan")
+        .expect("title set");
+    admin.open(plan, seeded).await;
+    admin.wait_saved(plan).await;
+
+    let mut coach_client = SyncClient::connect(server.addr, &coach.cookie).await;
+    coach_client.open(plan, PlanDocument::empty()).await;
+    let heads = admin.replica(plan).heads();
+    coach_client
+        .run_until("the coach to receive the plan", |c| {
+            c.replica(plan).heads() == heads && c.is_saved(plan)
+        })
+        .await;
+    let acked = coach_client.acked_heads(plan);
+    let mut offline = coach_client.take_replica(plan);
+    drop(coach_client);
+
+    // More new changes than a third of the document makes Automerge send
+    // the whole document, the admin's changes included.
+    let before = offline.automerge().get_changes(&[]).len();
+    for step in 0..3 * before {
+        offline
+            .set_team(&format!("Coach and team, week {step}"))
+            .expect("team set");
+    }
+    let mut coach_client = SyncClient::connect(server.addr, &coach.cookie).await;
+    coach_client.restore_acked_heads(plan, acked);
+    coach_client.open(plan, offline).await;
+    coach_client.wait_saved(plan).await;
+
+    assert!(
+        coach_client.errors().is_empty(),
+        "the server refused the offline work: {:?}",
+        coach_client.errors()
+    );
+    let document = server.state.hub.read(plan).await.expect("the plan reads");
+    let stored = PlanDocument::from_automerge(document.expect("stored"));
+    assert_eq!(stored.heads(), coach_client.replica(plan).heads());
+    assert_eq!(
+        stored.snapshot().team,
+        format!("Coach and team, week {}", 3 * before - 1)
+    );
+    district.server.stop().await;
+}

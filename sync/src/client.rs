@@ -19,8 +19,8 @@
 //!    [`ClientSession::local_change`] after each local commit.
 //!
 //! 4. Call [`ClientSession::tick`] for each open document every second or
-//!    so. It restarts a document's sync when a reply has been due for
-//!    [`REPLY_TIMEOUT_MS`].
+//!    so. It restarts a document's sync when a reply has been due for the
+//!    document's reply timeout (see [`REPLY_TIMEOUT_MS`]).
 //!
 //! 5. When the socket closes, call [`ClientSession::disconnected`].
 //!
@@ -39,11 +39,20 @@ use crate::error::SyncError;
 use crate::history;
 
 /// How long a document waits for the server's reply to a sync message
-/// before [`ClientSession::tick`] restarts its sync, in milliseconds.
+/// before [`ClientSession::tick`] restarts its sync, in milliseconds, on a
+/// new connection.
 ///
 /// The server delays a reply while it commits other peers' changes, so the
-/// timeout leaves room for a slow commit.
+/// timeout leaves room for a slow commit. Each restart doubles the
+/// document's timeout for the rest of the connection, up to
+/// [`MAX_REPLY_TIMEOUT_MS`], because a reply that is only slow (a slow
+/// link, a large message) would otherwise be overtaken by a restart on
+/// every edit.
 pub const REPLY_TIMEOUT_MS: u64 = 10_000;
+
+/// The largest reply timeout the doubling in [`ClientSession::tick`]
+/// reaches, in milliseconds.
+pub const MAX_REPLY_TIMEOUT_MS: u64 = 160_000;
 
 /// The save state of a replica's local changes, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +140,9 @@ struct DocumentSync {
     /// When the oldest sync message still waiting for a server reply was
     /// sent, or `None` when no reply is due.
     reply_due_since: Option<u64>,
+    /// How long a reply may take before `tick` restarts the sync, in
+    /// milliseconds. It starts at [`REPLY_TIMEOUT_MS`] on each connection.
+    reply_timeout_ms: u64,
 }
 
 impl DocumentSync {
@@ -139,6 +151,7 @@ impl DocumentSync {
             phase: Phase::Waiting,
             state: sync::State::new(),
             reply_due_since: None,
+            reply_timeout_ms: REPLY_TIMEOUT_MS,
         }
     }
 }
@@ -224,8 +237,11 @@ impl ClientSession {
             return Vec::new();
         };
 
-        *sync = DocumentSync::new();
-        sync.phase = Phase::Open;
+        *sync = DocumentSync {
+            phase: Phase::Open,
+            reply_timeout_ms: sync.reply_timeout_ms,
+            ..DocumentSync::new()
+        };
 
         let mut outgoing = vec![Message::Open { doc: doc_id }];
         outgoing.extend(generate(doc_id, sync, doc, now_ms));
@@ -394,9 +410,10 @@ impl ClientSession {
         Ok(received)
     }
 
-    /// Restarts a document's sync when a reply has been due for
-    /// [`REPLY_TIMEOUT_MS`] or longer: returns `Open` and a fresh first
-    /// `Sync`, as [`Self::resume`] does. Returns nothing otherwise.
+    /// Restarts a document's sync when a reply has been due for the
+    /// document's reply timeout or longer: returns `Open` and a fresh first
+    /// `Sync`, as [`Self::resume`] does, and doubles the timeout (see
+    /// [`REPLY_TIMEOUT_MS`]). Returns nothing otherwise.
     ///
     /// Only a `Sync` message from the server counts as a reply. A message
     /// that announces heads equal to the server's last reported heads and
@@ -404,14 +421,32 @@ impl ClientSession {
     /// document never times out.
     #[must_use = "send the returned messages to the server"]
     pub fn tick(&mut self, doc_id: DocumentId, doc: &Automerge, now_ms: u64) -> Vec<Message> {
-        let timed_out = self
-            .open_document(&doc_id)
-            .and_then(|sync| sync.reply_due_since)
-            .is_some_and(|since| now_ms.saturating_sub(since) >= REPLY_TIMEOUT_MS);
+        let Some(sync) = self.open_document(&doc_id) else {
+            return Vec::new();
+        };
+        let timed_out = sync
+            .reply_due_since
+            .is_some_and(|since| now_ms.saturating_sub(since) >= sync.reply_timeout_ms);
         if !timed_out {
             return Vec::new();
         }
+        sync.reply_timeout_ms = sync
+            .reply_timeout_ms
+            .saturating_mul(2)
+            .min(MAX_REPLY_TIMEOUT_MS);
         self.resume(doc_id, doc, now_ms)
+    }
+
+    /// Returns the document's current reply timeout in milliseconds, or
+    /// `None` when the document is not open on a connection.
+    pub fn reply_timeout_ms(&self, doc_id: &DocumentId) -> Option<u64> {
+        if !self.connected {
+            return None;
+        }
+        self.documents
+            .get(doc_id)
+            .filter(|sync| sync.phase == Phase::Open)
+            .map(|sync| sync.reply_timeout_ms)
     }
 
     /// Returns the heads the server acknowledged as durable, merged over

@@ -35,7 +35,9 @@ mod error;
 mod history;
 mod server;
 
-pub use client::{ClientEvent, ClientSession, Received, SyncStatus, REPLY_TIMEOUT_MS};
+pub use client::{
+    ClientEvent, ClientSession, Received, SyncStatus, MAX_REPLY_TIMEOUT_MS, REPLY_TIMEOUT_MS,
+};
 pub use document_id::{DocumentId, ParseDocumentIdError};
 pub use envelope::{decode, encode, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 pub use error::{DecodeError, SyncError};

@@ -5,7 +5,7 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ChangeHash, ROOT};
 use cairn_sync::{
     ClientEvent, ClientSession, DocumentId, ErrorCode, Message, PeerId, ServerDocument, SyncError,
-    SyncStatus, REPLY_TIMEOUT_MS,
+    SyncStatus, MAX_REPLY_TIMEOUT_MS, REPLY_TIMEOUT_MS,
 };
 
 const DOC: DocumentId = DocumentId::from_bytes([5; 16]);
@@ -185,6 +185,58 @@ fn tick_restarts_the_timer() {
     let again = session.tick(DOC, &doc, 2 * REPLY_TIMEOUT_MS - 1);
 
     assert!(again.is_empty(), "the restarted sync timed out early");
+}
+
+#[test]
+fn each_restart_doubles_the_timeout() {
+    let doc = replica();
+    let mut session = connected_session_with(&doc, 0);
+    let first = session.tick(DOC, &doc, REPLY_TIMEOUT_MS);
+    assert_eq!(kinds(&first), vec!["open", "sync"]);
+    assert_eq!(session.reply_timeout_ms(&DOC), Some(2 * REPLY_TIMEOUT_MS));
+
+    let early = session.tick(DOC, &doc, 3 * REPLY_TIMEOUT_MS - 1);
+    let second = session.tick(DOC, &doc, 3 * REPLY_TIMEOUT_MS);
+
+    assert!(
+        early.is_empty(),
+        "the second restart came before twice the timeout"
+    );
+    assert_eq!(kinds(&second), vec!["open", "sync"]);
+    assert_eq!(session.reply_timeout_ms(&DOC), Some(4 * REPLY_TIMEOUT_MS));
+}
+
+#[test]
+fn timeout_doubles_up_to_the_maximum() {
+    let doc = replica();
+    let mut session = connected_session_with(&doc, 0);
+    let mut now = 0;
+    for _ in 0..10 {
+        now += MAX_REPLY_TIMEOUT_MS;
+        let restart = session.tick(DOC, &doc, now);
+        assert_eq!(kinds(&restart), vec!["open", "sync"]);
+    }
+
+    assert_eq!(session.reply_timeout_ms(&DOC), Some(MAX_REPLY_TIMEOUT_MS));
+}
+
+#[test]
+fn new_connection_resets_the_timeout() {
+    let doc = replica();
+    let mut session = connected_session_with(&doc, 0);
+    let _ = session.tick(DOC, &doc, REPLY_TIMEOUT_MS);
+    session.disconnected();
+    assert_eq!(session.reply_timeout_ms(&DOC), None);
+
+    for doc_id in session.connected() {
+        let _ = session.resume(doc_id, &doc, 0);
+    }
+
+    assert_eq!(session.reply_timeout_ms(&DOC), Some(REPLY_TIMEOUT_MS));
+    assert_eq!(
+        kinds(&session.tick(DOC, &doc, REPLY_TIMEOUT_MS)),
+        vec!["open", "sync"]
+    );
 }
 
 #[test]

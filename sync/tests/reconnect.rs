@@ -136,3 +136,154 @@ fn forwarded_change_needs_no_reply() {
     let resent = receiver.session.tick(DOC, &receiver.doc, sim.now);
     assert!(resent.is_empty(), "the receiving client restarted its sync");
 }
+
+/// How long the ticking tests let the simulation run after the fault, in
+/// milliseconds: long enough for several timeouts of every size.
+const OBSERVE_MS: u64 = 600_000;
+
+#[test]
+fn lost_reply_restarts_exactly_once() {
+    let mut sim = sim_with_lost_reply();
+    let opens_before = sim.clients[0].opens_sent;
+
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+
+    assert_eq!(sim.clients[0].opens_sent - opens_before, 1);
+    assert_converged(&sim);
+}
+
+#[test]
+fn slow_replies_restart_a_few_times_then_stop() {
+    let mut sim = Sim::new(11, 2);
+    sim.connect(0);
+    sim.connect(1);
+    sim.run_until_quiet();
+    let opens_before = sim.clients[0].opens_sent;
+
+    // Every reply takes 12 seconds, more than the reply timeout.
+    sim.latency_ms = 6_000;
+    sim.random_edit(0);
+    sim.random_edit(0);
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+    let opens_after_sync = sim.clients[0].opens_sent;
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+
+    let restarts = opens_after_sync - opens_before;
+    assert!(
+        restarts <= 2,
+        "{restarts} restarts for replies that were slow but not lost"
+    );
+    assert_eq!(
+        sim.clients[0].opens_sent, opens_after_sync,
+        "the client kept restarting after the sync finished"
+    );
+    assert_converged(&sim);
+}
+
+#[test]
+fn slow_replies_on_every_edit_stop_restarting() {
+    let mut sim = Sim::new(12, 2);
+    sim.latency_ms = 6_000;
+    sim.connect(0);
+    sim.connect(1);
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+    let opens_before = sim.clients[0].opens_sent;
+
+    for _ in 0..5 {
+        sim.random_edit(0);
+        let until = sim.now + 60_000;
+        sim.run_ticking(until);
+    }
+
+    assert_eq!(
+        sim.clients[0].opens_sent, opens_before,
+        "edits on a connection with slow replies restarted the sync"
+    );
+    assert_converged(&sim);
+}
+
+#[test]
+fn duplicated_server_frames_converge_quietly() {
+    let mut sim = Sim::new(13, 2);
+    sim.connect(0);
+    sim.connect(1);
+    sim.run_until_quiet();
+    let opens_before = sim.clients[1].opens_sent;
+
+    sim.duplicate_frames_to = Some(1);
+    for _ in 0..3 {
+        sim.random_edit(0);
+        sim.random_edit(1);
+        let until = sim.now + 2_000;
+        sim.run_ticking(until);
+    }
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+
+    assert_eq!(sim.clients[1].receive_errors, 0);
+    assert_eq!(sim.server.errors_sent, 0);
+    assert_eq!(
+        sim.clients[1].opens_sent, opens_before,
+        "duplicated frames restarted the sync"
+    );
+    assert_converged(&sim);
+}
+
+#[test]
+fn reordered_server_frames_converge() {
+    let mut sim = Sim::new(14, 2);
+    sim.connect(0);
+    sim.connect(1);
+    sim.run_until_quiet();
+
+    sim.hold_frames_to = Some(1);
+    for _ in 0..3 {
+        sim.random_edit(0);
+        let until = sim.now + 1_000;
+        sim.run_until(until);
+    }
+    sim.random_edit(1);
+    let until = sim.now + 1_000;
+    sim.run_until(until);
+    assert!(sim.held_frames() >= 3, "too few frames to reorder");
+    sim.release_held_reversed();
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+
+    assert_eq!(sim.clients[1].receive_errors, 0);
+    assert_converged(&sim);
+}
+
+#[test]
+fn reconnect_with_nothing_pending_is_saved() {
+    let mut sim = Sim::new(15, 2);
+    sim.connect(0);
+    sim.connect(1);
+    sim.random_edit(0);
+    sim.run_until_quiet();
+    sim.disconnect(0);
+    let client = &sim.clients[0];
+    assert_eq!(
+        client.session.status(&DOC, &client.doc),
+        SyncStatus::Offline { unacked: 0 }
+    );
+
+    sim.connect(0);
+    let client = &sim.clients[0];
+    assert_eq!(client.session.status(&DOC, &client.doc), SyncStatus::Saved);
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+    let sent_before = sim.frames_sent;
+    let until = sim.now + OBSERVE_MS;
+    sim.run_ticking(until);
+
+    assert_eq!(
+        sim.frames_sent, sent_before,
+        "a settled sync sent more frames"
+    );
+    assert_converged(&sim);
+}

@@ -50,6 +50,18 @@ pub struct SyncClient {
     presence: Vec<(DocumentId, Vec<u8>)>,
     closed: bool,
     started: Instant,
+    traffic: Traffic,
+}
+
+/// Counts of the binary frames a client sent and received.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    pub sent_frames: usize,
+    pub sent_bytes: usize,
+    pub received_frames: usize,
+    pub received_bytes: usize,
+    /// The size of the largest frame in either direction.
+    pub max_frame_bytes: usize,
 }
 
 impl SyncClient {
@@ -99,6 +111,7 @@ impl SyncClient {
             presence: Vec::new(),
             closed: false,
             started: Instant::now(),
+            traffic: Traffic::default(),
         }
     }
 
@@ -125,6 +138,22 @@ impl SyncClient {
     /// The replica of `doc`.
     pub fn replica(&self, doc: DocumentId) -> &PlanDocument {
         self.replicas.get(&doc).expect("the document is open")
+    }
+
+    /// Removes `doc` from this client without sending `Close`, and returns
+    /// its replica, as a tab keeps it when the connection drops.
+    pub fn take_replica(&mut self, doc: DocumentId) -> PlanDocument {
+        self.replicas.remove(&doc).expect("the document is open")
+    }
+
+    /// Adds heads that the server acknowledged on an earlier connection.
+    pub fn restore_acked_heads(&mut self, doc: DocumentId, heads: Vec<ChangeHash>) {
+        self.session.restore_acked_heads(doc, heads);
+    }
+
+    /// Returns the counts of frames sent and received so far.
+    pub fn traffic(&self) -> Traffic {
+        self.traffic
     }
 
     /// The heads the server acknowledged as stored.
@@ -169,6 +198,11 @@ impl SyncClient {
 
     /// Sends one WebSocket frame as it is.
     pub async fn send_frame(&mut self, frame: WsMessage) {
+        if let WsMessage::Binary(bytes) = &frame {
+            self.traffic.sent_frames += 1;
+            self.traffic.sent_bytes += bytes.len();
+            self.traffic.max_frame_bytes = self.traffic.max_frame_bytes.max(bytes.len());
+        }
         within("sending a frame", self.socket.send(frame))
             .await
             .expect("the socket accepts the frame");
@@ -199,6 +233,9 @@ impl SyncClient {
 
             match frame {
                 WsMessage::Binary(bytes) => {
+                    self.traffic.received_frames += 1;
+                    self.traffic.received_bytes += bytes.len();
+                    self.traffic.max_frame_bytes = self.traffic.max_frame_bytes.max(bytes.len());
                     let message =
                         cairn_sync::decode(&bytes).expect("the server sends valid frames");
                     self.apply(message.clone()).await;
@@ -236,8 +273,19 @@ impl SyncClient {
     }
 
     /// Reads frames until `condition` holds, failing the test after [`WAIT`].
-    pub async fn run_until(&mut self, what: &str, mut condition: impl FnMut(&Self) -> bool) {
-        let deadline = Instant::now() + WAIT;
+    pub async fn run_until(&mut self, what: &str, condition: impl FnMut(&Self) -> bool) {
+        self.run_until_within(what, WAIT, condition).await;
+    }
+
+    /// Reads frames until `condition` holds, failing the test after `limit`.
+    /// Each single frame must still arrive within [`WAIT`].
+    pub async fn run_until_within(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        mut condition: impl FnMut(&Self) -> bool,
+    ) {
+        let deadline = Instant::now() + limit;
         while !condition(self) {
             assert!(!self.closed, "the socket closed while waiting for {what}");
             assert!(Instant::now() < deadline, "timed out waiting for {what}");

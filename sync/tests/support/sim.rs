@@ -105,6 +105,8 @@ pub struct SimClient {
     pub receive_errors: usize,
     /// How many edits this client made.
     pub edits: u64,
+    /// How many `Open` messages this client sent.
+    pub opens_sent: usize,
 }
 
 pub struct Sim {
@@ -123,6 +125,15 @@ pub struct Sim {
     pub frames_delivered: usize,
     /// Drop every frame the server sends to this client while it is set.
     pub drop_frames_to: Option<usize>,
+    /// One-way latency of every frame, in milliseconds, before any extra
+    /// delay from `faults`.
+    pub latency_ms: u64,
+    /// Send every frame from the server to this client twice while it is set.
+    pub duplicate_frames_to: Option<usize>,
+    /// Hold back every frame from the server to this client while it is
+    /// set, until `release_held_reversed`.
+    pub hold_frames_to: Option<usize>,
+    held: Vec<(PeerId, usize, Vec<u8>)>,
 }
 
 /// Builds a document with a map `fields` and a text `notes`, made by a
@@ -169,6 +180,7 @@ impl Sim {
                     connection: None,
                     receive_errors: 0,
                     edits: 0,
+                    opens_sent: 0,
                 }
             })
             .collect();
@@ -192,6 +204,10 @@ impl Sim {
             frames_sent: 0,
             frames_delivered: 0,
             drop_frames_to: None,
+            latency_ms: LATENCY_MS,
+            duplicate_frames_to: None,
+            hold_frames_to: None,
+            held: Vec::new(),
         };
         for index in 0..client_count {
             let client = &mut sim.clients[index];
@@ -306,6 +322,34 @@ impl Sim {
             let outgoing = client.session.tick(DOC, &client.doc, self.now);
             self.send_from_client(index, outgoing);
         }
+    }
+
+    /// Processes every event due up to `until` and calls `tick` on every
+    /// client once per simulated second, as the browser does.
+    pub fn run_ticking(&mut self, until: u64) {
+        while self.now < until {
+            let next_second = (self.now / 1_000 + 1) * 1_000;
+            self.run_until(next_second.min(until));
+            self.tick_all();
+        }
+    }
+
+    /// Sends the frames held back by `hold_frames_to`, the last one first,
+    /// and stops holding frames back.
+    pub fn release_held_reversed(&mut self) {
+        self.hold_frames_to = None;
+        let held = std::mem::take(&mut self.held);
+        for (peer, index, frame) in held.into_iter().rev() {
+            if self.connections.contains_key(&peer) {
+                self.frames_sent -= 1;
+                self.transmit(Endpoint::Client(index), peer, frame);
+            }
+        }
+    }
+
+    /// Returns the number of frames held back by `hold_frames_to`.
+    pub fn held_frames(&self) -> usize {
+        self.held.len()
     }
 
     /// Returns whether no frame is in flight and no commit is pending.
@@ -511,6 +555,9 @@ impl Sim {
             return;
         };
         for message in messages {
+            if matches!(message, Message::Open { .. }) {
+                self.clients[index].opens_sent += 1;
+            }
             self.transmit(Endpoint::Server, peer, encode(&message));
         }
     }
@@ -532,7 +579,15 @@ impl Sim {
             self.frames_sent += 1;
             return;
         }
+        if self.hold_frames_to == Some(index) {
+            self.frames_sent += 1;
+            self.held.push((peer, index, encode(message)));
+            return;
+        }
         self.transmit(Endpoint::Client(index), peer, encode(message));
+        if self.duplicate_frames_to == Some(index) {
+            self.transmit(Endpoint::Client(index), peer, encode(message));
+        }
     }
 
     fn transmit(&mut self, to: Endpoint, connection: PeerId, frame: Vec<u8>) {
@@ -552,7 +607,7 @@ impl Sim {
             };
             self.next_order += 1;
             self.in_flight.push(Packet {
-                deliver_at: self.now + LATENCY_MS + extra,
+                deliver_at: self.now + self.latency_ms + extra,
                 order: self.next_order,
                 to,
                 connection,
