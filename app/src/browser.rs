@@ -26,6 +26,7 @@ pub mod api;
 pub mod download;
 pub mod events;
 pub mod http;
+mod presence;
 pub mod store;
 mod timers;
 
@@ -65,6 +66,8 @@ pub struct Signals {
     pub connection: RwSignal<ConnectionState>,
     pub notice: RwSignal<Option<String>>,
     pub session_ended: RwSignal<bool>,
+    /// Bumped when the other tabs on an open plan change.
+    pub presence: RwSignal<u64>,
 }
 
 impl Signals {
@@ -112,6 +115,9 @@ struct BrowserState {
     /// Plans made offline with their school left for later, whose person
     /// must choose among several schools before they can be registered.
     needs_school: HashSet<DocumentId>,
+    /// This tab's presence and the other tabs on its plans; kept in memory
+    /// only.
+    presence: presence::TabPresence,
 }
 
 fn now_ms() -> u64 {
@@ -147,6 +153,7 @@ impl BrowserHandle {
             refused: HashMap::new(),
             registering: HashSet::new(),
             needs_school: HashSet::new(),
+            presence: presence::TabPresence::new(),
         };
         Self {
             state: SendWrapper::new(Rc::new(RefCell::new(state))),
@@ -169,6 +176,8 @@ impl BrowserHandle {
         timers::on_window_event("offline", move || offline.go_offline());
         let ticking = self.clone();
         timers::every(TICK_INTERVAL_MS, move || ticking.tick());
+        let hiding = self.clone();
+        timers::on_window_event("pagehide", move || hiding.leave_all_presence());
 
         self.signals.bump();
         self.connect();
@@ -207,6 +216,7 @@ impl BrowserHandle {
     }
 
     pub fn close_plan(&self, id: DocumentId) {
+        self.leave_presence(id);
         let outgoing = self.state.borrow_mut().session.close(id);
         self.send(outgoing);
     }
@@ -457,6 +467,7 @@ impl BrowserHandle {
         // session is alive.
         self.signals.session_ended.set(false);
         self.signals.bump();
+        self.announce_presence();
     }
 
     fn on_message(&self, event: MessageEvent) {
@@ -530,7 +541,9 @@ impl BrowserHandle {
                 leptos::logging::warn!("the server reported {code:?}: {message}");
                 self.signals.notice.set(Some(message));
             }
-            ClientEvent::Ephemeral { .. } => {}
+            ClientEvent::Ephemeral { doc, sender, data } => {
+                self.receive_presence(doc, sender, &data)
+            }
         }
     }
 
@@ -542,6 +555,7 @@ impl BrowserHandle {
         }
         self.signals.connection.set(ConnectionState::Offline);
         self.signals.bump();
+        self.clear_presence();
         self.check_session();
         self.schedule_reconnect();
     }
@@ -557,6 +571,7 @@ impl BrowserHandle {
         self.state.borrow_mut().session.disconnected();
         self.signals.connection.set(ConnectionState::Offline);
         self.signals.bump();
+        self.clear_presence();
     }
 
     fn schedule_reconnect(&self) {
@@ -589,6 +604,7 @@ impl BrowserHandle {
             outgoing
         };
         self.send(outgoing);
+        self.presence_tick();
     }
 
     fn send(&self, messages: Vec<Message>) {
