@@ -12,7 +12,7 @@
 //! The hooks in [`super`] call the `pub(super)` functions here; the state
 //! sits in the tab's `BrowserState` as [`TabPresence`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cairn_sync::{DocumentId, Message};
 use leptos::prelude::Update;
@@ -20,6 +20,12 @@ use leptos::prelude::Update;
 use super::{now_ms, BrowserHandle};
 use crate::workspace::presence::payload::{Presence, Section, TabId};
 use crate::workspace::presence::{PeerPresence, Roster, RosterChange, HEARTBEAT_MS};
+
+/// The minimum time between two section changes sent on one plan, in
+/// milliseconds. A change that comes sooner waits for the next tick, so
+/// scrolling through the page stays under the server's rate limit of 5
+/// ephemeral messages per second (`server/src/ephemeral_limit.rs`).
+const MIN_CHANGE_INTERVAL_MS: u64 = 300;
 
 /// This tab's presence and the roster of the other tabs.
 pub(super) struct TabPresence {
@@ -30,6 +36,9 @@ pub(super) struct TabPresence {
     shown: HashMap<DocumentId, Option<Section>>,
     /// When this tab last sent its presence on each plan.
     sent_ms: HashMap<DocumentId, u64>,
+    /// Plans whose section changed too soon after the last message; the
+    /// next tick sends them.
+    unsent_changes: HashSet<DocumentId>,
     roster: Roster,
 }
 
@@ -39,6 +48,7 @@ impl TabPresence {
             tab: TabId::new_random(),
             shown: HashMap::new(),
             sent_ms: HashMap::new(),
+            unsent_changes: HashSet::new(),
             roster: Roster::new(),
         }
     }
@@ -61,7 +71,9 @@ impl BrowserHandle {
     }
 
     /// Sets this tab's section on the plan and sends it when it changed
-    /// or when the tab was not present on the plan yet.
+    /// or when the tab was not present on the plan yet. A change within
+    /// [`MIN_CHANGE_INTERVAL_MS`] of the last message waits for the next
+    /// tick.
     pub fn set_presence_section(&self, id: DocumentId, section: Option<Section>) {
         let outgoing = {
             let mut state = self.state.borrow_mut();
@@ -70,9 +82,21 @@ impl BrowserHandle {
             if previous == Some(section) {
                 return;
             }
-            state.presence.sent_ms.insert(id, now_ms());
+
+            let now = now_ms();
+            let sent = state.presence.sent_ms.get(&id).copied().unwrap_or(0);
+            if now.saturating_sub(sent) < MIN_CHANGE_INTERVAL_MS {
+                state.presence.unsent_changes.insert(id);
+                return;
+            }
+
             let data = state.presence.payload(section, false);
-            state.session.ephemeral(id, data)
+            let outgoing = state.session.ephemeral(id, data);
+            // Before the plan is open on a connection nothing goes out, and
+            // the next tick tries again.
+            let sent = if outgoing.is_empty() { 0 } else { now };
+            state.presence.sent_ms.insert(id, sent);
+            outgoing
         };
         self.send(outgoing);
     }
@@ -138,6 +162,7 @@ impl BrowserHandle {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
             state.presence.sent_ms.remove(&id);
+            state.presence.unsent_changes.remove(&id);
             state.presence.roster.forget(id);
             if state.presence.shown.remove(&id).is_none() {
                 return;
@@ -177,8 +202,8 @@ impl BrowserHandle {
         }
     }
 
-    /// Repeats this tab's presence where a heartbeat is due, and drops the
-    /// other tabs that went quiet. Runs on the tab's one-second tick.
+    /// Sends this tab's presence where a heartbeat or a held-back section
+    /// change is due, and drops the other tabs that went quiet. Runs on the tab's one-second tick.
     pub(super) fn presence_tick(&self) {
         let (outgoing, expired) = {
             let mut state = self.state.borrow_mut();
@@ -187,7 +212,10 @@ impl BrowserHandle {
             let mut outgoing = Vec::new();
             for (&id, &section) in &state.presence.shown {
                 let sent = state.presence.sent_ms.get(&id).copied().unwrap_or(0);
-                if now.saturating_sub(sent) >= HEARTBEAT_MS {
+                let elapsed = now.saturating_sub(sent);
+                let changed = state.presence.unsent_changes.contains(&id);
+                if elapsed >= HEARTBEAT_MS || (changed && elapsed >= MIN_CHANGE_INTERVAL_MS) {
+                    state.presence.unsent_changes.remove(&id);
                     state.presence.sent_ms.insert(id, now);
                     let data = state.presence.payload(section, false);
                     outgoing.extend(state.session.ephemeral(id, data));
