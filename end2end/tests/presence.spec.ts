@@ -54,9 +54,9 @@ test('each person sees the other in their section', async ({ browser }) => {
   await expect(dana.getByTestId('presence')).toHaveAttribute('aria-live', 'polite');
   await expect(peer(dana, 'Dana Admin')).toHaveCount(0);
 
-  // Casey moves to the milestones; Dana's line follows.
-  await focusSection(casey, 'milestones');
-  await expect(peer(dana, 'Casey Coach').getByTestId('presence-section')).toHaveText('Milestones');
+  // Casey moves to the resources; Dana's line follows.
+  await focusSection(casey, 'resources');
+  await expect(peer(dana, 'Casey Coach').getByTestId('presence-section')).toHaveText('Resources');
 
   // Without focus in a section, the section most in view counts. The
   // window is made short, so the goals fill it.
