@@ -27,6 +27,7 @@ pub mod download;
 pub mod events;
 pub mod http;
 mod persistence;
+mod presence;
 pub mod store;
 mod tabs;
 mod timers;
@@ -68,6 +69,8 @@ pub struct Signals {
     pub connection: RwSignal<ConnectionState>,
     pub notice: RwSignal<Option<String>>,
     pub session_ended: RwSignal<bool>,
+    /// Bumped when the other tabs on an open plan change.
+    pub presence: RwSignal<u64>,
 }
 
 impl Signals {
@@ -126,6 +129,9 @@ struct BrowserState {
     /// Plans made offline with their school left for later, whose person
     /// must choose among several schools before they can be registered.
     needs_school: HashSet<DocumentId>,
+    /// This tab's presence and the other tabs on its plans; kept in memory
+    /// only.
+    presence: presence::TabPresence,
 }
 
 fn now_ms() -> u64 {
@@ -169,6 +175,7 @@ impl BrowserHandle {
             refused: HashMap::new(),
             registering: HashSet::new(),
             needs_school: HashSet::new(),
+            presence: presence::TabPresence::new(),
         };
         Self {
             state: SendWrapper::new(Rc::new(RefCell::new(state))),
@@ -191,6 +198,8 @@ impl BrowserHandle {
         timers::on_window_event("offline", move || offline.go_offline());
         let ticking = self.clone();
         timers::every(TICK_INTERVAL_MS, move || ticking.tick());
+        let hiding = self.clone();
+        timers::on_window_event("pagehide", move || hiding.leave_all_presence());
 
         let channel = self.open_tab_channel();
         self.state.borrow_mut().tabs = channel;
@@ -229,6 +238,7 @@ impl BrowserHandle {
     }
 
     pub fn close_plan(&self, id: DocumentId) {
+        self.leave_presence(id);
         let outgoing = self.state.borrow_mut().session.close(id);
         self.send(outgoing);
     }
@@ -452,6 +462,7 @@ impl BrowserHandle {
         // session is alive.
         self.signals.session_ended.set(false);
         self.signals.bump();
+        self.announce_presence();
     }
 
     fn on_message(&self, event: MessageEvent) {
@@ -525,7 +536,9 @@ impl BrowserHandle {
                 leptos::logging::warn!("the server reported {code:?}: {message}");
                 self.signals.notice.set(Some(message));
             }
-            ClientEvent::Ephemeral { .. } => {}
+            ClientEvent::Ephemeral { doc, sender, data } => {
+                self.receive_presence(doc, sender, &data)
+            }
         }
     }
 
@@ -537,6 +550,7 @@ impl BrowserHandle {
         }
         self.signals.connection.set(ConnectionState::Offline);
         self.signals.bump();
+        self.clear_presence();
         self.check_session();
         self.schedule_reconnect();
     }
@@ -552,6 +566,7 @@ impl BrowserHandle {
         self.state.borrow_mut().session.disconnected();
         self.signals.connection.set(ConnectionState::Offline);
         self.signals.bump();
+        self.clear_presence();
     }
 
     fn schedule_reconnect(&self) {
@@ -585,6 +600,7 @@ impl BrowserHandle {
             outgoing
         };
         self.send(outgoing);
+        self.presence_tick();
     }
 
     fn send(&self, messages: Vec<Message>) {

@@ -8,6 +8,7 @@ pub mod focus;
 pub mod goal_status;
 pub mod links;
 pub mod notice;
+pub mod presence;
 pub mod progress_chart;
 pub mod resource_totals;
 pub mod session_gate;

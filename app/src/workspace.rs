@@ -13,6 +13,7 @@
 //! nothing.
 
 pub mod access;
+pub mod presence;
 
 use cairn_plan::{Plan, PlanDocument, PlanError};
 use cairn_sync::{DocumentId, SyncStatus};
@@ -97,6 +98,8 @@ pub struct Workspace {
     /// device and sync after the sign-in. Cleared when a connection opens or
     /// the session route responds again.
     pub session_ended: RwSignal<bool>,
+    /// Bumped when the other tabs on an open plan change (see [`presence`]).
+    presence: RwSignal<u64>,
     #[cfg(feature = "hydrate")]
     browser: StoredValue<crate::browser::BrowserHandle>,
 }
@@ -109,12 +112,14 @@ impl Workspace {
         let connection = RwSignal::new(ConnectionState::Connecting);
         let notice = RwSignal::new(None);
         let session_ended = RwSignal::new(false);
+        let presence = RwSignal::new(0);
 
         Self {
             revision,
             connection,
             notice,
             session_ended,
+            presence,
             #[cfg(feature = "hydrate")]
             browser: StoredValue::new(crate::browser::BrowserHandle::new(
                 crate::browser::Signals {
@@ -122,6 +127,7 @@ impl Workspace {
                     connection,
                     notice,
                     session_ended,
+                    presence,
                 },
             )),
         }

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod blocking;
 pub mod cli;
 pub mod document_task;
+pub mod ephemeral_limit;
 pub mod events;
 pub mod hub;
 pub mod import;

@@ -11,7 +11,8 @@
 //! 2. checks the message against the signed-in person's access to its
 //!    document (see [`Connection::authorize`]);
 //! 3. on `Open`, joins the document's task in the hub; on `Close`, leaves
-//!    it; `Sync` and `Ephemeral` go to the joined task.
+//!    it; `Sync` and `Ephemeral` go to the joined task, `Ephemeral` only
+//!    within the size and rate limits of [`crate::ephemeral_limit`].
 //!
 //! The upgrade itself needs a session cookie and this server's `Origin`.
 //!
@@ -22,7 +23,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -37,6 +38,7 @@ use tracing::{debug, info, instrument, warn};
 
 use crate::accounts::{policy, Access, AccountStore, Person};
 use crate::auth::{origin, session, AccessEpoch};
+use crate::ephemeral_limit::EphemeralLimiter;
 use crate::hub::{DocumentSession, Hub, HubError, Outgoing, PeerLink};
 use crate::shutdown::ShutdownSignal;
 use crate::AppState;
@@ -459,6 +461,7 @@ async fn serve_connection(socket: WebSocket, state: AppState, signed_in: session
         sessions: HashMap::new(),
         too_slow: false,
         rejected_frames: 0,
+        ephemeral_limit: EphemeralLimiter::new(Instant::now()),
     };
 
     let reason = connection.read_frames(&mut stream, &state.shutdown).await;
@@ -542,6 +545,8 @@ struct Connection {
     /// Set when a reply did not fit in the outbound queue.
     too_slow: bool,
     rejected_frames: u64,
+    /// The size and rate limits on this connection's `Ephemeral` messages.
+    ephemeral_limit: EphemeralLimiter,
 }
 
 impl Connection {
@@ -655,6 +660,15 @@ impl Connection {
                 }
             }
             Message::Ephemeral { doc, data, .. } => {
+                if let Err(rejection) = self.ephemeral_limit.check(data.len(), Instant::now()) {
+                    self.note_rejected_frame(rejection.code(), "ephemeral message over a limit");
+                    self.reply(Message::Error {
+                        doc: Some(doc),
+                        code: rejection.code(),
+                        message: rejection.to_string(),
+                    });
+                    return;
+                }
                 let Some(session) = self.sessions.get(&doc) else {
                     self.reply_not_open(doc, "ephemeral");
                     return;

@@ -45,6 +45,12 @@ pub const PROTOCOL_VERSION: u8 = 1;
 /// implemented.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 
+/// The maximum size of an `ephemeral` message's `data`, in bytes. Presence
+/// data names a tab and a place in a plan, so it is far smaller. The server
+/// rejects larger data with [`ErrorCode::FrameTooLarge`] and does not relay
+/// it.
+pub const MAX_EPHEMERAL_BYTES: usize = 4 * 1024;
+
 /// One protocol message. Each frame carries exactly one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -140,7 +146,8 @@ pub enum ErrorCode {
     Malformed,
     /// 2: the frame's version byte is not one the receiver supports.
     UnsupportedVersion,
-    /// 3: the frame is larger than [`MAX_FRAME_BYTES`].
+    /// 3: the frame is larger than [`MAX_FRAME_BYTES`], or an `Ephemeral`
+    /// message's data is larger than [`MAX_EPHEMERAL_BYTES`].
     FrameTooLarge,
     /// 4: the document does not exist.
     NotFound,
@@ -154,6 +161,10 @@ pub enum ErrorCode {
     StorageFailed,
     /// 8: any other failure on the sender's side.
     Internal,
+    /// 9: the sender sent more messages of a kind than the receiver accepts
+    /// in a period. The message was dropped, and later ones are accepted
+    /// again once the sender slows down.
+    RateLimited,
     /// A code this build does not know, kept so that newer peers can add
     /// codes without breaking older ones.
     Unknown(u16),
@@ -171,6 +182,7 @@ impl ErrorCode {
             ErrorCode::InvalidSyncMessage => 6,
             ErrorCode::StorageFailed => 7,
             ErrorCode::Internal => 8,
+            ErrorCode::RateLimited => 9,
             ErrorCode::Unknown(code) => code,
         }
     }
@@ -187,6 +199,7 @@ impl ErrorCode {
             6 => ErrorCode::InvalidSyncMessage,
             7 => ErrorCode::StorageFailed,
             8 => ErrorCode::Internal,
+            9 => ErrorCode::RateLimited,
             other => ErrorCode::Unknown(other),
         }
     }

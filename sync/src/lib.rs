@@ -39,7 +39,9 @@ pub use client::{
     ClientEvent, ClientSession, Received, SyncStatus, MAX_REPLY_TIMEOUT_MS, REPLY_TIMEOUT_MS,
 };
 pub use document_id::{DocumentId, ParseDocumentIdError};
-pub use envelope::{decode, encode, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+pub use envelope::{
+    decode, encode, ErrorCode, Message, MAX_EPHEMERAL_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
 pub use error::{DecodeError, SyncError};
 pub use server::{Applied, Outbound, PeerId, ServerDocument};
 

@@ -84,6 +84,7 @@ fn error_codes_round_trip() {
         ErrorCode::InvalidSyncMessage,
         ErrorCode::StorageFailed,
         ErrorCode::Internal,
+        ErrorCode::RateLimited,
         ErrorCode::Unknown(0),
         ErrorCode::Unknown(u16::MAX),
     ];

@@ -29,6 +29,7 @@ use cairn_sync::DocumentId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::presence::PresenceLine;
 use crate::components::sync_status::SyncStatusBadge;
 use crate::workspace::access::PlanAccess;
 use crate::workspace::{use_workspace, ConnectionState};
@@ -118,6 +119,7 @@ fn PlanView(id: DocumentId) -> impl IntoView {
     view! {
         <article class="plan" data-plan-id=id.to_string()>
             <SyncStatusBadge plan=id/>
+            <PresenceLine plan=id/>
             <access::AccessBanner/>
             <access::SchoolNeeded/>
             <Show

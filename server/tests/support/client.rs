@@ -48,6 +48,8 @@ pub struct SyncClient {
     replicas: HashMap<DocumentId, PlanDocument>,
     errors: Vec<(Option<DocumentId>, ErrorCode)>,
     presence: Vec<(DocumentId, Vec<u8>)>,
+    /// The `sender` of each entry of `presence`, in the same order.
+    presence_senders: Vec<Option<String>>,
     closed: bool,
     started: Instant,
     traffic: Traffic,
@@ -109,6 +111,7 @@ impl SyncClient {
             replicas: HashMap::new(),
             errors: Vec::new(),
             presence: Vec::new(),
+            presence_senders: Vec::new(),
             closed: false,
             started: Instant::now(),
             traffic: Traffic::default(),
@@ -175,6 +178,12 @@ impl SyncClient {
     /// The presence data relayed to this client so far.
     pub fn presence(&self) -> &[(DocumentId, Vec<u8>)] {
         &self.presence
+    }
+
+    /// Returns the sender the server named for each entry of
+    /// [`Self::presence`].
+    pub fn presence_senders(&self) -> &[Option<String>] {
+        &self.presence_senders
     }
 
     /// Sends presence data for an open document.
@@ -265,7 +274,10 @@ impl SyncClient {
         for event in received.events {
             match event {
                 ClientEvent::ServerError { doc, code, .. } => self.errors.push((doc, code)),
-                ClientEvent::Ephemeral { doc, data, .. } => self.presence.push((doc, data)),
+                ClientEvent::Ephemeral { doc, sender, data } => {
+                    self.presence.push((doc, data));
+                    self.presence_senders.push(sender);
+                }
                 ClientEvent::DocumentChanged { .. } | ClientEvent::AckedHeadsChanged { .. } => {}
             }
         }
