@@ -101,10 +101,12 @@ async function shellFile(event) {
     const cached = await caches.match(event.request, { cacheName: CACHE });
     return cached || fetch(event.request);
   }
-  if (release !== undefined) return fetch(event.request);
+  // The server sends no Cache-Control for these files, so the HTTP cache
+  // may still hold the previous release's copy; `no-cache` revalidates it.
+  if (release !== undefined) return fetch(event.request, { cache: 'no-cache' });
 
   try {
-    return await fetch(event.request);
+    return await fetch(event.request, { cache: 'no-cache' });
   } catch (error) {
     const cached = await caches.match(event.request, { cacheName: CACHE });
     if (!cached) throw error;
