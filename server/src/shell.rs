@@ -154,6 +154,9 @@ fn collect_files(site_root: &Path, dir: &Path, paths: &mut Vec<String>) {
         let path: PathBuf = entry.path();
         if path.is_dir() {
             collect_files(site_root, &path, paths);
+        } else if path.to_string_lossy().ends_with(".d.ts") {
+            // TypeScript declarations from wasm-bindgen, which no page loads.
+            continue;
         } else if let Ok(relative) = path.strip_prefix(site_root) {
             let segments: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
             paths.push(format!("/{}", segments.join("/")));
@@ -166,6 +169,7 @@ fn collect_files(site_root: &Path, dir: &Path, paths: &mut Vec<String>) {
 fn offline_shell(options: &LeptosOptions) -> String {
     let pkg = options.site_pkg_dir.trim_matches('/');
     let name = &options.output_name;
+    let wasm = wasm_file_name(options);
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -180,13 +184,26 @@ fn offline_shell(options: &LeptosOptions) -> String {
 <link rel="modulepreload" href="/{pkg}/{name}.js">
 <script type="module">
 import init, {{ mount }} from "/{pkg}/{name}.js";
-init({{ module_or_path: "/{pkg}/{name}_bg.wasm" }}).then(() => mount());
+init({{ module_or_path: "/{pkg}/{wasm}" }}).then(() => mount());
 </script>
 </head>
 <body></body>
 </html>
 "#
     )
+}
+
+/// Returns the name of the WASM bundle in the pkg folder, as Leptos 0.8.23's
+/// `HydrationScripts` links it: cargo-leptos sets `LEPTOS_OUTPUT_NAME` at
+/// build time and names the file `NAME.wasm`, while wasm-bindgen alone
+/// names it `NAME_bg.wasm`.
+pub fn wasm_file_name(options: &LeptosOptions) -> String {
+    let name = &options.output_name;
+    if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        format!("{name}.wasm")
+    } else {
+        format!("{name}_bg.wasm")
+    }
 }
 
 /// The routes of the service worker and the offline shell. Both are public

@@ -17,13 +17,20 @@ use tower::ServiceExt;
 
 const PUBLIC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../public");
 
+/// Returns the bundle's file name, which depends on how the server was built.
+fn wasm_file() -> String {
+    let options = cairn_server::leptos_options("target/site");
+    cairn_server::shell::wasm_file_name(&options)
+}
+
 /// A site folder as cargo-leptos builds it, with stand-in bundle files.
 fn site_folder() -> TempDir {
     let site = tempfile::tempdir().expect("a temporary folder");
     let pkg = site.path().join("pkg");
     std::fs::create_dir_all(pkg.join("snippets/some-crate")).expect("the pkg folder is created");
     std::fs::write(pkg.join("cairn.js"), "export default function init() {}\n").expect("the glue is written");
-    std::fs::write(pkg.join("cairn_bg.wasm"), b"\0asm\x01\0\0\0").expect("the bundle is written");
+    std::fs::write(pkg.join(wasm_file()), b"\0asm\x01\0\0\0").expect("the bundle is written");
+    std::fs::write(pkg.join("cairn.d.ts"), "export function mount(): void;\n").expect("the declarations are written");
     std::fs::write(pkg.join("cairn.css"), "body { color: black; }\n").expect("the CSS is written");
     std::fs::write(pkg.join("snippets/some-crate/inline0.js"), "export function f() {}\n")
         .expect("the snippet is written");
@@ -142,9 +149,11 @@ async fn offline_shell_references_the_precached_files() {
     let precached: BTreeSet<String> = worker_shell_files(&worker).into_iter().collect();
 
     let referenced = referenced_paths(&shell);
-    for bundle_file in ["/pkg/cairn.js", "/pkg/cairn_bg.wasm", "/pkg/cairn.css", "/manifest.webmanifest", "/favicon.svg"] {
-        assert!(referenced.contains(bundle_file), "the shell links {bundle_file}");
+    let wasm = format!("/pkg/{}", wasm_file());
+    for linked in ["/pkg/cairn.js", &wasm, "/pkg/cairn.css", "/manifest.webmanifest", "/favicon.svg"] {
+        assert!(referenced.contains(linked), "the shell links {linked}");
     }
+    assert!(!precached.contains("/pkg/cairn.d.ts"), "no page loads TypeScript declarations");
     for path in &referenced {
         assert!(precached.contains(path), "the shell links {path}, which the worker does not store");
     }
