@@ -17,6 +17,12 @@ async function waitForWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
 
+/// Whether the page is the offline shell, which calls the bundle's
+/// `mount`, rather than server HTML, which calls `hydrate`.
+async function isOfflineShell(page: Page): Promise<boolean> {
+  return page.evaluate(() => [...document.scripts].some((script) => script.text.includes('mount()')));
+}
+
 /// The names of the caches of the page's origin.
 async function cacheNames(page: Page): Promise<string[]> {
   return page.evaluate(() => caches.keys());
@@ -36,9 +42,14 @@ test('plan opens offline at any route after one visit', async ({ browser }) => {
   await waitForWorker(page);
   await expect.poll(() => cacheNames(page)).toEqual([expect.stringMatching(/^cairn-shell-[0-9a-f]{16}$/)]);
 
+  expect(await isOfflineShell(page)).toBe(false);
+
+  // Playwright's offline mode covers the worker's fetches too, so the
+  // worker falls back to the offline shell.
   await page.context().setOffline(true);
   await page.reload();
   await expect(page.getByTestId('plan-title')).toHaveValue(planTitle);
+  expect(await isOfflineShell(page)).toBe(true);
   await expect(page.getByTestId('sync-status')).toHaveText('Offline');
   await expect(page.getByTestId('root-cause')).toHaveCount(3);
 
@@ -48,6 +59,7 @@ test('plan opens offline at any route after one visit', async ({ browser }) => {
   // Routes this device never opened start from the same shell.
   await page.goto(`${server.url}/plans/${planId}/print`);
   await expect(page.getByTestId('print-view').getByRole('heading', { level: 1 })).toHaveText(planTitle);
+  expect(await isOfflineShell(page)).toBe(true);
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('plan-list')).toContainText(planTitle);
   await page.goto(`${server.url}/plans/${planId}`);
@@ -71,6 +83,7 @@ test('plan opens while the server is down', async ({ browser }) => {
   await server.kill();
   await page.goto(`${server.url}/plans/${planId}`);
   await expect(page.getByTestId('plan-title')).toHaveValue(planTitle);
+  expect(await isOfflineShell(page)).toBe(true);
   await expect(page.getByTestId('sync-status')).toHaveText('Offline');
 
   await server.launch();
@@ -118,6 +131,7 @@ test('new release waits for Reload', async ({ browser }) => {
   await page.context().setOffline(true);
   await page.reload();
   await expect(page.getByTestId('plan-focus-area')).toHaveValue('Behavior, edited before the update');
+  expect(await isOfflineShell(page)).toBe(true);
   expect(await releaseMarker(page)).toBe('next');
 
   expectNoErrors(page, { allowConnectionErrors: true });
