@@ -9,6 +9,7 @@ use crate::components::account_menu::AccountMenu;
 use crate::components::notice::NoticeBanner;
 use crate::components::session_gate::SessionGate;
 use crate::components::site_nav::SiteNav;
+use crate::components::update_banner::UpdateBanner;
 use crate::routes::dashboard::{DashboardPage, DashboardPrintPage, GoalDetailPage, PlanDetailPage};
 use crate::routes::plan_history::PlanHistoryPage;
 use crate::routes::{account::AccountPage, invite::InvitePage, people::PeoplePage};
@@ -26,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <meta name="theme-color" content="#1f2a33"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <SessionGate/>
                 <NoticeBanner/>
+                <UpdateBanner/>
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("/") view=PlanListPage/>
                     <Route path=path!("/plans/:id") view=PlanPage/>

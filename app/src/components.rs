@@ -16,3 +16,4 @@ pub mod site_nav;
 pub mod smart_marks;
 pub mod sync_status;
 pub mod timeline_table;
+pub mod update_banner;

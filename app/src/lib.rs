@@ -18,6 +18,8 @@ pub mod components;
 pub mod labels;
 pub mod routes;
 pub mod server_events;
+#[cfg(feature = "hydrate")]
+pub mod service_worker;
 pub mod session;
 pub mod workspace;
 
@@ -29,4 +31,14 @@ pub use app::{shell, App};
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+}
+
+/// Entry point of the offline shell (`/offline-shell`), which the service
+/// worker serves for any route when the network fails: renders the app in
+/// the browser on the shell's empty body, with no server HTML to hydrate.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
 }

@@ -28,6 +28,7 @@ pub mod events;
 pub mod hub;
 pub mod import;
 pub mod serve;
+pub mod shell;
 pub mod shutdown;
 pub mod storage;
 pub mod ws;
@@ -121,19 +122,27 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 }
 
 /// Builds the router: the sync WebSocket, the JSON API, the server-rendered
-/// app shell for every app route, and static files for everything else.
+/// app shell for every app route, the service worker and the offline shell,
+/// and static files for everything else. Every response names the release
+/// of the shell files (see [`shell`]).
 pub fn app(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let routes = generate_route_list(App);
+    let release = Arc::new(shell::Release::read(&options));
 
     Router::new()
         .route("/sync", get(ws::sync_socket))
         .merge(api::router())
+        .merge(shell::router(Arc::clone(&release)))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             api::refuse_cross_site,
+        ))
+        .layer(axum::middleware::map_response_with_state(
+            release,
+            shell::add_release_header,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)

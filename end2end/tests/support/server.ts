@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 export const cairnBinary = process.env.CAIRN_BIN ?? join(root, 'target/release/cairn');
-const siteRoot = process.env.CAIRN_SITE_ROOT ?? join(root, 'target/site');
+export const siteRoot = process.env.CAIRN_SITE_ROOT ?? join(root, 'target/site');
 export const fixtures = join(root, 'plan/tests/fixtures');
 
 async function freePort(): Promise<number> {
@@ -155,8 +155,11 @@ export class CairnServer {
     return output.trim().split('\n').pop()!.trim();
   }
 
-  async launch(): Promise<void> {
-    const child = spawn(cairnBinary, ['serve', '--addr', `127.0.0.1:${this.port}`, '--site-root', siteRoot], {
+  /// Starts `cairn serve` on this server's port and database. `site`
+  /// serves another built site folder, as a new release would.
+  async launch(options: { site?: string } = {}): Promise<void> {
+    const site = options.site ?? siteRoot;
+    const child = spawn(cairnBinary, ['serve', '--addr', `127.0.0.1:${this.port}`, '--site-root', site], {
       env: { ...process.env, DATABASE_URL: this.databaseUrl, RUST_LOG: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
