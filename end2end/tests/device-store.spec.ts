@@ -104,8 +104,9 @@ test('plans stored by earlier versions move to IndexedDB', async ({ browser }) =
   await expect(page.getByTestId('device-save')).toHaveText('Saved on this device');
 
   // Rewrite the device as an earlier version left it: the whole plan,
-  // base64-encoded, under cairn.doc.<id>, and no IndexedDB database.
-  await page.evaluate(async (id) => {
+  // base64-encoded, under cairn.doc.<id>, and no IndexedDB database. The
+  // rewrite runs on the manifest's URL, where the app does not start.
+  const legacy = await page.evaluate(async (id) => {
     const database = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('cairn', 1);
       request.onsuccess = () => resolve(request.result);
@@ -118,30 +119,28 @@ test('plans stored by earlier versions move to IndexedDB', async ({ browser }) =
       request.onerror = () => reject(request.error);
     });
     database.close();
-    const whole = new Uint8Array(values.reduce((sum, value) => sum + value.byteLength, 0));
-    let offset = 0;
-    for (const value of values) {
-      whole.set(value, offset);
-      offset += value.byteLength;
-    }
     let binary = '';
-    for (const byte of whole) binary += String.fromCharCode(byte);
-    localStorage.setItem(`cairn.doc.${id}`, btoa(binary));
-    for (const key of Object.keys(localStorage)) {
-      if (key.startsWith('cairn.journal.')) localStorage.removeItem(key);
+    for (const value of values) {
+      for (const byte of value) binary += String.fromCharCode(byte);
     }
+    return btoa(binary);
   }, planId);
   await page.close();
   await context.setOffline(false);
-  const cleared = await context.newPage();
-  await cleared.goto(`${server.url}/sign-in`);
-  await cleared.evaluate(() => new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase('cairn');
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error('deleting the database was blocked'));
-  }));
-  await cleared.close();
+  const rewrite = await context.newPage();
+  await rewrite.goto(`${server.url}/manifest.webmanifest`);
+  await rewrite.evaluate(async ({ id, encoded }) => {
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('cairn');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith('cairn.journal.')) localStorage.removeItem(key);
+    }
+    localStorage.setItem(`cairn.doc.${id}`, encoded);
+  }, { id: planId, encoded: legacy });
+  await rewrite.close();
 
   const moved = await openFromDevice(context, planId);
   await expect(moved.getByTestId('plan-title')).toHaveValue('Edited before the move');

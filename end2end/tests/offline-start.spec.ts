@@ -73,6 +73,40 @@ test('plan opens offline at any route after one visit', async ({ browser }) => {
   expect(await server.stop()).toBe(0);
 });
 
+test('offline edit survives closing the tab at once', async ({ browser }) => {
+  const server = await CairnServer.start();
+  const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
+  const page = await newPerson(browser, server);
+  const context = page.context();
+  await openPlan(page, server.url, planId);
+  await waitForWorker(page);
+
+  // Offline: reload the plan's page, edit, and close the tab at once.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('plan-title')).toHaveValue(planTitle);
+  await page.getByTestId('plan-title').fill('Typed offline, tab closed at once');
+  await page.close();
+
+  // Still offline, a new tab finds the edit on the device.
+  const reopened = await context.newPage();
+  await reopened.goto(`${server.url}/plans/${planId}`);
+  await expect(reopened.getByTestId('plan-title')).toHaveValue('Typed offline, tab closed at once');
+  await expect(reopened.getByTestId('sync-status')).toHaveText(/^Offline: \d+ changes? not yet saved on the server$/);
+  expect(await isOfflineShell(reopened)).toBe(true);
+
+  // Back online, the server and a teammate's context get it.
+  await context.setOffline(false);
+  await expectSaved(reopened);
+  expect((await server.planJson(planId)).title).toBe('Typed offline, tab closed at once');
+  const teammate = await newPerson(browser, server);
+  await openPlan(teammate, server.url, planId);
+  await expect(teammate.getByTestId('plan-title')).toHaveValue('Typed offline, tab closed at once');
+
+  expectNoErrors(teammate);
+  expect(await server.stop()).toBe(0);
+});
+
 test('plan opens while the server is down', async ({ browser }) => {
   const server = await CairnServer.start();
   const planId = server.importFixture('lincoln-elementary-behavior-2026-27.csv');
