@@ -101,6 +101,9 @@ struct BrowserState {
     storage: HashMap<DocumentId, PlanStorage>,
     /// Plans whose chunks are being read from the device.
     loading: HashSet<DocumentId>,
+    /// Refused plans whose access route allowed a retry while they loaded;
+    /// they are synced again once loaded.
+    retry_after_load: HashSet<DocumentId>,
     /// This tab's prefix for the keys of the chunks it stores, so two tabs
     /// never write the same key.
     tab_id: String,
@@ -159,6 +162,7 @@ impl BrowserHandle {
             plans: HashMap::new(),
             storage: HashMap::new(),
             loading: HashSet::new(),
+            retry_after_load: HashSet::new(),
             tab_id: format!(
                 "{:08x}",
                 (js_sys::Math::random() * f64::from(u32::MAX)) as u32

@@ -9,7 +9,9 @@ use leptos::logging::warn;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
+use web_sys::{
+    ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState,
+};
 
 /// The address of the worker, at the root so that it controls every page.
 const SCRIPT_URL: &str = "/sw.js";
@@ -21,7 +23,8 @@ const SKIP_WAITING: &str = "skip-waiting";
 /// has none: an insecure origin, or a browser without service workers.
 fn container() -> Option<ServiceWorkerContainer> {
     let navigator = web_sys::window()?.navigator();
-    let supported = js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    let supported =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
     supported.then(|| navigator.service_worker())
 }
 
@@ -75,8 +78,8 @@ fn watch_for_updates(
             watch_installing(installing, is_update.clone(), on_update_ready.clone());
         }
     });
-    if let Err(error) =
-        registration.add_event_listener_with_callback("updatefound", on_update_found.as_ref().unchecked_ref())
+    if let Err(error) = registration
+        .add_event_listener_with_callback("updatefound", on_update_found.as_ref().unchecked_ref())
     {
         warn!("could not watch for service worker updates: {error:?}");
     }
@@ -96,8 +99,8 @@ fn watch_installing(
             on_update_ready();
         }
     });
-    if let Err(error) =
-        worker.add_event_listener_with_callback("statechange", on_state_change.as_ref().unchecked_ref())
+    if let Err(error) = worker
+        .add_event_listener_with_callback("statechange", on_state_change.as_ref().unchecked_ref())
     {
         warn!("could not watch the new service worker: {error:?}");
     }
@@ -123,9 +126,10 @@ fn check_for_updates_when_shown(registration: ServiceWorkerRegistration) {
             });
         }
     });
-    if let Err(error) = document
-        .add_event_listener_with_callback("visibilitychange", on_visibility_change.as_ref().unchecked_ref())
-    {
+    if let Err(error) = document.add_event_listener_with_callback(
+        "visibilitychange",
+        on_visibility_change.as_ref().unchecked_ref(),
+    ) {
         warn!("could not watch the page's visibility: {error:?}");
     }
     on_visibility_change.forget();
@@ -142,9 +146,9 @@ pub fn activate_waiting() {
 
     spawn_local(async move {
         let waiting = match JsFuture::from(container.get_registration()).await {
-            Ok(registration) if !registration.is_undefined() => {
-                registration.unchecked_into::<ServiceWorkerRegistration>().waiting()
-            }
+            Ok(registration) if !registration.is_undefined() => registration
+                .unchecked_into::<ServiceWorkerRegistration>()
+                .waiting(),
             Ok(_) => None,
             Err(error) => {
                 warn!("could not read the service worker registration: {error:?}");
@@ -157,9 +161,10 @@ pub fn activate_waiting() {
         };
 
         let on_controller_change = Closure::once_into_js(reload);
-        if let Err(error) =
-            container.add_event_listener_with_callback("controllerchange", on_controller_change.unchecked_ref())
-        {
+        if let Err(error) = container.add_event_listener_with_callback(
+            "controllerchange",
+            on_controller_change.unchecked_ref(),
+        ) {
             warn!("could not watch for the new service worker: {error:?}");
         }
         skip_waiting(&waiting);

@@ -229,8 +229,13 @@ test('removed member keeps refused offline edits', async ({ browser }) => {
   const stored = await server.planJson(planId);
   expect(stored.focus_area).toBe(focusBefore);
   expect(stored.focus_area).not.toBe(offlineEdit);
-  // The access route returns `404 plan_not_found` once the share is gone.
-  expectOnlyFailures(errors, server, [{ status: 404, path: `/api/plans/${planId}/access` }], {
+  // The access and review routes return `404 plan_not_found` once the
+  // share is gone. The review panel asks when the plan has loaded from the
+  // device, which can be before the refusal is known.
+  expectOnlyFailures(errors, server, [
+    { status: 404, path: `/api/plans/${planId}/access` },
+    { status: 404, path: `/api/plans/${planId}/review` },
+  ], {
     allowConnectionErrors: true,
   });
 });

@@ -95,12 +95,17 @@ impl Release {
                     hash_part(&mut hasher, &path, &bytes);
                     shell_files.push(path);
                 }
-                Err(error) => warn!(%error, path, "could not read a shell file; the service worker leaves it out"),
+                Err(error) => {
+                    warn!(%error, path, "could not read a shell file; the service worker leaves it out")
+                }
             }
         }
         shell_files.push(OFFLINE_SHELL_PATH.to_owned());
         let digest = hasher.finalize();
-        let version: String = digest[..8].iter().map(|byte| format!("{byte:02x}")).collect();
+        let version: String = digest[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
 
         let service_worker = SERVICE_WORKER_TEMPLATE
             .replace("__CAIRN_RELEASE__", &version)
@@ -241,7 +246,10 @@ async fn offline_shell_page(State(release): State<Arc<Release>>) -> Response {
 }
 
 /// Adds the `Cairn-Release` header to a response.
-pub async fn add_release_header(State(release): State<Arc<Release>>, mut response: Response) -> Response {
+pub async fn add_release_header(
+    State(release): State<Arc<Release>>,
+    mut response: Response,
+) -> Response {
     if let Ok(value) = HeaderValue::from_str(&release.version) {
         response.headers_mut().insert(RELEASE_HEADER, value);
     }

@@ -28,12 +28,17 @@ fn site_folder() -> TempDir {
     let site = tempfile::tempdir().expect("a temporary folder");
     let pkg = site.path().join("pkg");
     std::fs::create_dir_all(pkg.join("snippets/some-crate")).expect("the pkg folder is created");
-    std::fs::write(pkg.join("cairn.js"), "export default function init() {}\n").expect("the glue is written");
+    std::fs::write(pkg.join("cairn.js"), "export default function init() {}\n")
+        .expect("the glue is written");
     std::fs::write(pkg.join(wasm_file()), b"\0asm\x01\0\0\0").expect("the bundle is written");
-    std::fs::write(pkg.join("cairn.d.ts"), "export function mount(): void;\n").expect("the declarations are written");
+    std::fs::write(pkg.join("cairn.d.ts"), "export function mount(): void;\n")
+        .expect("the declarations are written");
     std::fs::write(pkg.join("cairn.css"), "body { color: black; }\n").expect("the CSS is written");
-    std::fs::write(pkg.join("snippets/some-crate/inline0.js"), "export function f() {}\n")
-        .expect("the snippet is written");
+    std::fs::write(
+        pkg.join("snippets/some-crate/inline0.js"),
+        "export function f() {}\n",
+    )
+    .expect("the snippet is written");
     copy_public(Path::new(PUBLIC_DIR), site.path());
     site
 }
@@ -59,17 +64,27 @@ async fn state_for(site: &Path) -> (AppState, TempDir) {
         .expect("the database opens");
     let accounts = AccountStore::new(storage.pool().clone());
     let site_root = site.to_str().expect("a UTF-8 path");
-    (AppState::new(Arc::new(storage), accounts, site_root), folder)
+    (
+        AppState::new(Arc::new(storage), accounts, site_root),
+        folder,
+    )
 }
 
 async fn get(site: &Path, uri: &str) -> Response {
     let (state, _database) = state_for(site).await;
-    let request = Request::get(uri).body(Body::empty()).expect("a valid request");
-    app(state).oneshot(request).await.expect("the router answers")
+    let request = Request::get(uri)
+        .body(Body::empty())
+        .expect("a valid request");
+    app(state)
+        .oneshot(request)
+        .await
+        .expect("the router answers")
 }
 
 async fn text(response: Response) -> String {
-    let body = to_bytes(response.into_body(), usize::MAX).await.expect("the body can be read");
+    let body = to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("the body can be read");
     String::from_utf8(body.to_vec()).expect("a UTF-8 body")
 }
 
@@ -93,11 +108,14 @@ fn worker_constant<'a>(worker: &'a str, name: &str) -> &'a str {
 }
 
 fn worker_release(worker: &str) -> String {
-    worker_constant(worker, "RELEASE").trim_matches('\'').to_owned()
+    worker_constant(worker, "RELEASE")
+        .trim_matches('\'')
+        .to_owned()
 }
 
 fn worker_shell_files(worker: &str) -> Vec<String> {
-    serde_json::from_str(worker_constant(worker, "SHELL_FILES")).expect("SHELL_FILES is a JSON array")
+    serde_json::from_str(worker_constant(worker, "SHELL_FILES"))
+        .expect("SHELL_FILES is a JSON array")
 }
 
 /// Every local address in `href="…"`, `from "…"` and `module_or_path: "…"`.
@@ -119,12 +137,18 @@ async fn service_worker_is_uncached_javascript() {
     let response = get(site.path(), "/sw.js").await;
 
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(header_of(&response, "content-type"), "text/javascript; charset=utf-8");
+    assert_eq!(
+        header_of(&response, "content-type"),
+        "text/javascript; charset=utf-8"
+    );
     assert_eq!(header_of(&response, "cache-control"), "no-cache");
     let release = header_of(&response, "cairn-release").to_owned();
     let worker = text(response).await;
     assert_eq!(worker_release(&worker), release);
-    assert!(!worker.contains("__CAIRN_"), "every placeholder is filled in");
+    assert!(
+        !worker.contains("__CAIRN_"),
+        "every placeholder is filled in"
+    );
 }
 
 #[tokio::test]
@@ -133,12 +157,21 @@ async fn offline_shell_is_public_uncached_html() {
     let response = get(site.path(), "/offline-shell").await;
 
     assert_eq!(response.status(), StatusCode::OK, "no session is needed");
-    assert_eq!(header_of(&response, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(
+        header_of(&response, "content-type"),
+        "text/html; charset=utf-8"
+    );
     assert_eq!(header_of(&response, "cache-control"), "no-cache");
     let shell = text(response).await;
     assert!(shell.contains("import init, { mount } from \"/pkg/cairn.js\""));
-    assert!(shell.contains("<body></body>"), "the app mounts on an empty body");
-    assert!(!shell.contains("hydrate"), "the shell mounts the app and hydrates nothing");
+    assert!(
+        shell.contains("<body></body>"),
+        "the app mounts on an empty body"
+    );
+    assert!(
+        !shell.contains("hydrate"),
+        "the shell mounts the app and hydrates nothing"
+    );
 }
 
 #[tokio::test]
@@ -150,16 +183,30 @@ async fn offline_shell_references_the_precached_files() {
 
     let referenced = referenced_paths(&shell);
     let wasm = format!("/pkg/{}", wasm_file());
-    for linked in ["/pkg/cairn.js", &wasm, "/pkg/cairn.css", "/manifest.webmanifest", "/favicon.svg"] {
+    for linked in [
+        "/pkg/cairn.js",
+        &wasm,
+        "/pkg/cairn.css",
+        "/manifest.webmanifest",
+        "/favicon.svg",
+    ] {
         assert!(referenced.contains(linked), "the shell links {linked}");
     }
-    assert!(!precached.contains("/pkg/cairn.d.ts"), "no page loads TypeScript declarations");
+    assert!(
+        !precached.contains("/pkg/cairn.d.ts"),
+        "no page loads TypeScript declarations"
+    );
     for path in &referenced {
-        assert!(precached.contains(path), "the shell links {path}, which the worker does not store");
+        assert!(
+            precached.contains(path),
+            "the shell links {path}, which the worker does not store"
+        );
     }
 
-    let manifest = std::fs::read_to_string(site.path().join("manifest.webmanifest")).expect("the manifest is readable");
-    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("the manifest is JSON");
+    let manifest = std::fs::read_to_string(site.path().join("manifest.webmanifest"))
+        .expect("the manifest is readable");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest).expect("the manifest is JSON");
     let icons: BTreeSet<String> = manifest["icons"]
         .as_array()
         .expect("the manifest lists icons")
@@ -168,10 +215,19 @@ async fn offline_shell_references_the_precached_files() {
         .collect();
     let snippet = "/pkg/snippets/some-crate/inline0.js".to_owned();
     for path in &precached {
-        let linked = referenced.contains(path) || icons.contains(path) || *path == snippet || path == "/offline-shell";
-        assert!(linked, "the worker stores {path}, which neither the shell nor the manifest links");
+        let linked = referenced.contains(path)
+            || icons.contains(path)
+            || *path == snippet
+            || path == "/offline-shell";
+        assert!(
+            linked,
+            "the worker stores {path}, which neither the shell nor the manifest links"
+        );
     }
-    assert!(precached.contains(&snippet), "files in pkg subfolders are stored too");
+    assert!(
+        precached.contains(&snippet),
+        "files in pkg subfolders are stored too"
+    );
     assert!(precached.contains("/offline-shell"));
 }
 
@@ -192,7 +248,8 @@ async fn release_changes_with_a_pkg_file() {
     let again = text(get(site.path(), "/sw.js").await).await;
     assert_eq!(before, again, "the same files make the same worker");
 
-    std::fs::write(site.path().join("pkg/cairn.css"), "body { color: navy; }\n").expect("the CSS is changed");
+    std::fs::write(site.path().join("pkg/cairn.css"), "body { color: navy; }\n")
+        .expect("the CSS is changed");
     let after = text(get(site.path(), "/sw.js").await).await;
 
     assert_ne!(worker_release(&before), worker_release(&after));
@@ -205,7 +262,13 @@ async fn every_response_names_the_release() {
     let worker = text(get(site.path(), "/sw.js").await).await;
     let release = worker_release(&worker);
 
-    for uri in ["/", "/plans/00000000-0000-0000-0000-000000000000", "/pkg/cairn.js", "/manifest.webmanifest", "/api/session"] {
+    for uri in [
+        "/",
+        "/plans/00000000-0000-0000-0000-000000000000",
+        "/pkg/cairn.js",
+        "/manifest.webmanifest",
+        "/api/session",
+    ] {
         let response = get(site.path(), uri).await;
         assert_eq!(header_of(&response, "cairn-release"), release, "{uri}");
     }
@@ -214,9 +277,17 @@ async fn every_response_names_the_release() {
 #[tokio::test]
 async fn manifest_and_icons_are_public() {
     let site = site_folder();
-    for uri in ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/favicon.svg"] {
+    for uri in [
+        "/manifest.webmanifest",
+        "/icons/icon-192.png",
+        "/icons/icon-512.png",
+        "/favicon.svg",
+    ] {
         let response = get(site.path(), uri).await;
         assert_eq!(response.status(), StatusCode::OK, "{uri}");
-        assert!(response.headers().get(header::SET_COOKIE).is_none(), "{uri}");
+        assert!(
+            response.headers().get(header::SET_COOKIE).is_none(),
+            "{uri}"
+        );
     }
 }

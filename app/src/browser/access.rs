@@ -65,10 +65,18 @@ impl BrowserHandle {
         }
         self.set_read_only(id, access.is_view_only());
 
-        let retry = self
-            .refusal(id)
-            .is_some_and(|refusal| may_retry_refused(refusal.reason, access.access));
-        if retry {
+        // The response can arrive while the plan still loads from the
+        // device, before its stored refusal is in the tab.
+        let loading = self.state.borrow().loading.contains(&id);
+        let refusal = if loading {
+            store::load_refusal(&id)
+        } else {
+            self.refusal(id)
+        };
+        let retry = refusal.is_some_and(|refusal| may_retry_refused(refusal.reason, access.access));
+        if retry && loading {
+            self.state.borrow_mut().retry_after_load.insert(id);
+        } else if retry {
             self.retry_refused(id);
         }
     }
@@ -230,7 +238,7 @@ impl BrowserHandle {
 
     /// Opens a refused plan on the connection once more. The refusal stays
     /// until the server acknowledges every change of the plan.
-    fn retry_refused(&self, id: DocumentId) {
+    pub(super) fn retry_refused(&self, id: DocumentId) {
         let outgoing = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;

@@ -156,6 +156,11 @@ impl BrowserHandle {
             }
         }
         self.open_loaded_plan(id);
+
+        let retry = self.state.borrow_mut().retry_after_load.remove(&id);
+        if retry {
+            self.retry_refused(id);
+        }
     }
 
     /// Writes the plan's changes since its last write to the device, and its
