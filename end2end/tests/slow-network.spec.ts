@@ -187,7 +187,7 @@ test('large plan syncs to completion over a slow network', async ({ browser }) =
   expect(stored.goals).toHaveLength(2 + EXTRA_GOALS);
   expect(stored.goals.at(-1).statement).toBe('By May 2027, 55% of grade 3 readers reach benchmark.');
 
-  // A second, unthrottled context sees the edits.
+  // A second, unthrottled context shows the edits.
   const fast = await newPage(browser, server.url);
   await fast.goto(`${server.url}/plans/${id}`);
   await expect(fast.getByTestId('plan-title')).toHaveValue('Early Literacy Plan, edited on a slow network', { timeout: SLOW_WAIT_MS });
