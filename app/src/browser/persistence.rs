@@ -13,7 +13,7 @@
 //!    chunks it contains.
 //! 4. After the commit the journal entry goes, and the plan counts as saved
 //!    on this device. After a failure the plan counts as not saved, the
-//!    person sees why, and the next write stores the whole plan again.
+//!    notice gives the reason, and the next write stores the whole plan again.
 
 use std::collections::HashSet;
 
@@ -35,12 +35,12 @@ const COMPACT_AFTER_CHUNKS: usize = 64;
 /// milliseconds, when no new change has tried sooner.
 const RETRY_AFTER_MS: u64 = 30_000;
 
-/// What this tab knows about one plan's chunks on the device.
+/// This tab's record of one plan's chunks on the device.
 #[derive(Debug, Default)]
 pub(super) struct PlanStorage {
     /// The heads whose changes are stored or in a write under way.
     written_heads: Vec<ChangeHash>,
-    /// The chunks this tab knows are stored: those it loaded and those it
+    /// The chunks this tab has seen stored: those it loaded and those it
     /// wrote. A compaction replaces these and no others, so chunks that
     /// another tab wrote meanwhile stay.
     stored_chunks: Vec<ChunkKey>,
@@ -172,7 +172,7 @@ impl BrowserHandle {
 
     /// Starts a write of a plan. With `compact`, or when the plan was never
     /// written or its last write failed, the write is a snapshot of the whole
-    /// plan that replaces the given chunks and every chunk this tab knows.
+    /// plan that replaces the given chunks and every chunk in this tab's record.
     fn write(&self, id: DocumentId, compact: Option<Vec<ChunkKey>>) {
         let Some(write) = self.prepare_write(id, compact) else {
             return;
@@ -236,9 +236,9 @@ impl BrowserHandle {
         })
     }
 
-    /// Records the end of a write: on success, the journal entries it
-    /// covers go and a plan with many chunks is compacted; on failure, the
-    /// person is told and the next write stores the whole plan.
+    /// Records the end of a write. On success, the journal entries it
+    /// covers go, and a plan with many chunks is compacted. On failure, the
+    /// notice shows the error and the next write stores the whole plan.
     fn finish_write(&self, id: DocumentId, write: Write, result: Result<(), StoreError>) {
         let compact = {
             let mut state = self.state.borrow_mut();
@@ -370,7 +370,7 @@ impl BrowserHandle {
     }
 }
 
-/// Asks the browser to keep this site's storage, and logs its answer.
+/// Asks the browser to keep this site's storage, and logs the result.
 pub(super) fn request_persistence() {
     wasm_bindgen_futures::spawn_local(async {
         match indexed_db::request_persistence().await {
@@ -383,7 +383,7 @@ pub(super) fn request_persistence() {
     });
 }
 
-/// The store every tab uses.
+/// Returns the store every tab uses.
 pub(super) fn device_store() -> IndexedDbStore {
     IndexedDbStore::default()
 }

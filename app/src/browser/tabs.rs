@@ -3,7 +3,7 @@
 //!
 //! Each chunk a tab writes to the device also goes to the other tabs of the
 //! origin over the `BroadcastChannel` `cairn.changes`, as `{ doc, bytes }`.
-//! A tab that holds the plan applies the chunk as Automerge changes, which
+//! A tab that has the plan open applies the chunk as Automerge changes, which
 //! are idempotent, so a chunk that arrives twice or carries changes the tab
 //! already has changes nothing. The chunk is already in the store, so the
 //! receiving tab does not write it again, and sends it to the server with
@@ -86,7 +86,7 @@ impl BrowserHandle {
         })
     }
 
-    /// Applies a chunk another tab stored, if this tab holds the plan.
+    /// Applies a chunk another tab stored, if this tab has the plan open.
     fn apply_from_other_tab(&self, id: DocumentId, bytes: &[u8]) {
         let outgoing = {
             let mut state = self.state.borrow_mut();

@@ -1,6 +1,6 @@
 //! The [`DocStore`] over IndexedDB.
 //!
-//! One database, `cairn`, holds one object store, `chunks`. A chunk's key is
+//! One database, `cairn`, contains one object store, `chunks`. A chunk's key is
 //! `<plan id>:<chunk key>`, so a key range from `<plan id>:` to `<plan id>;`
 //! (`;` follows `:` in code order) selects one plan's chunks. Values are the
 //! chunk bytes as `Uint8Array`s.
