@@ -97,7 +97,7 @@ struct Socket {
 struct BrowserState {
     store: IndexedDbStore,
     plans: HashMap<DocumentId, PlanDocument>,
-    /// What the tab knows of each plan's chunks on this device.
+    /// The tab's record of each plan's chunks on this device.
     storage: HashMap<DocumentId, PlanStorage>,
     /// Plans whose chunks are being read from the device.
     loading: HashSet<DocumentId>,

@@ -75,7 +75,7 @@ pub enum PlanSyncState {
 /// Whether a plan's changes are stored on this device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviceSave {
-    /// Every change the tab holds is stored on this device.
+    /// Every change in this tab is stored on this device.
     Saved,
     /// A write to the device is under way.
     Saving,
@@ -203,7 +203,7 @@ impl Workspace {
         }
     }
 
-    /// Whether the plan's changes are stored on this device, tracked.
+    /// Returns whether the plan's changes are stored on this device, tracked.
     pub fn device_save(&self, id: DocumentId) -> DeviceSave {
         self.revision.track();
         #[cfg(feature = "hydrate")]

@@ -230,8 +230,8 @@ test('removed member keeps refused offline edits', async ({ browser }) => {
   expect(stored.focus_area).toBe(focusBefore);
   expect(stored.focus_area).not.toBe(offlineEdit);
   // The access and review routes return `404 plan_not_found` once the
-  // share is gone. The review panel asks when the plan has loaded from the
-  // device, which can be before the refusal is known.
+  // share is gone. The review panel requests its route when the plan has
+  // loaded from the device, which can be before the refusal is known.
   expectOnlyFailures(errors, server, [
     { status: 404, path: `/api/plans/${planId}/access` },
     { status: 404, path: `/api/plans/${planId}/review` },

@@ -1,9 +1,9 @@
 // The plans on this device live in IndexedDB, with a journal in
-// localStorage for the moment after a keystroke. These tests check that a
-// tab closed at once keeps its edit, that plans stored by earlier versions
-// move over, that a full store is reported without losing the edit, that
-// reloading does not grow the store, and that two tabs do not overwrite each
-// other's changes on the device.
+// localStorage for the moment after a keystroke. These tests check five
+// promises. A tab closed at once keeps its edit. Plans stored by earlier
+// versions move over. A full store is reported without losing the edit.
+// Reloading does not grow the store. Two tabs do not overwrite each other's
+// changes on the device.
 import { BrowserContext, expect, Page, test } from '@playwright/test';
 
 import { CairnServer } from './support/server';

@@ -4,7 +4,7 @@
 // Chromium's network emulation (`Network.emulateNetworkConditions` over
 // CDP) slows the page's HTTP requests and, as the first test measures, its
 // WebSocket frames too. The large-plan test turns it on once the service
-// worker holds the app shell, so the page's 4.8 MB WebAssembly bundle comes
+// worker caches the app shell, so the page's 4.8 MB WebAssembly bundle comes
 // from the worker's cache and every byte of the plan travels over the
 // emulated network.
 import { expect, test, Browser, Page } from '@playwright/test';

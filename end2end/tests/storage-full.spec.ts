@@ -1,4 +1,4 @@
-// Plans live in IndexedDB; localStorage holds the journal and small state.
+// Plans live in IndexedDB, and localStorage keeps the journal and small state.
 // With localStorage full, an edit is still stored on the device and
 // reaches the server. The full IndexedDB case is in device-store.spec.ts.
 import { expect, test } from '@playwright/test';

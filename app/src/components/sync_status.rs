@@ -34,7 +34,8 @@ fn changes(count: usize) -> String {
     }
 }
 
-/// The words shown for whether a plan's changes are stored on this device.
+/// Returns the words shown for whether a plan's changes are stored on this
+/// device.
 pub fn describe_device_save(save: DeviceSave) -> &'static str {
     match save {
         DeviceSave::Saved => "Saved on this device",
