@@ -34,7 +34,7 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::time::Instant;
 use tracing::{debug, error, info, instrument, warn};
 
-use crate::hub::{Command, HubError, Outgoing, PeerLink, Registry};
+use crate::hub::{Command, Contained, HubError, Outgoing, PeerLink, Registry};
 use crate::storage::{NewChange, Storage, StorageError};
 
 /// How long a document with no peers stays loaded before its task stops.
@@ -84,8 +84,8 @@ impl DocumentTask {
     /// or the hub shuts down.
     #[instrument(name = "document_task", skip_all, fields(document_id = %self.id))]
     pub(crate) async fn run(mut self) {
-        let document = match self.load().await {
-            Ok(document) => document,
+        let (document, stored_bytes) = match self.load().await {
+            Ok(loaded) => loaded,
             Err(error) => {
                 error!(%error, "loading the document failed");
                 self.fail_queued(HubError::Load {
@@ -109,6 +109,7 @@ impl DocumentTask {
             retry: None,
             last_activity: Instant::now(),
             authors: HashMap::new(),
+            stored_bytes,
         };
         loaded.run().await;
     }
@@ -116,19 +117,20 @@ impl DocumentTask {
     /// Reads the stored document, or starts an empty one when none is
     /// stored. A stored document that fails to load is an error: the task
     /// must not go on with an empty document, whose first compaction would
-    /// replace the stored one.
-    async fn load(&self) -> Result<Automerge, StorageError> {
+    /// replace the stored one. Also returns the stored size in bytes.
+    async fn load(&self) -> Result<(Automerge, u64), StorageError> {
         let stored = self.storage.load_document(self.id).await?;
         match stored {
             Some(stored) => {
                 let rows = stored.changes.len();
+                let stored_bytes = stored.stored_bytes();
                 let document = stored.into_automerge()?;
-                info!(change_rows = rows, "loaded the document");
-                Ok(document)
+                info!(change_rows = rows, stored_bytes, "loaded the document");
+                Ok((document, stored_bytes))
             }
             None => {
                 info!("started a new, empty document; it is stored on its first change");
-                Ok(Automerge::new())
+                Ok((Automerge::new(), 0))
             }
         }
     }
@@ -189,6 +191,10 @@ struct LoadedDocument {
     last_activity: Instant,
     /// Who sent each change that is not stored yet.
     authors: HashMap<ChangeHash, uuid::Uuid>,
+    /// The stored size of the document in bytes: the snapshot and the
+    /// change rows, as last read or written. The plan size limit is
+    /// checked against it.
+    stored_bytes: u64,
 }
 
 impl LoadedDocument {
@@ -227,11 +233,14 @@ impl LoadedDocument {
                 }
                 Command::ContainedChanges { hashes, reply } => {
                     let document = self.server.document();
-                    let contained = hashes
+                    let hashes = hashes
                         .into_iter()
                         .filter(|hash| document.get_change_meta_by_hash(hash).is_some())
                         .collect();
-                    let _ = reply.send(contained);
+                    let _ = reply.send(Contained {
+                        hashes,
+                        stored_bytes: self.stored_bytes,
+                    });
                 }
                 Command::Shutdown => {
                     self.finish().await;
@@ -371,6 +380,7 @@ impl LoadedDocument {
             Ok(outcome) => {
                 for change in &changes {
                     self.authors.remove(&change.hash);
+                    self.stored_bytes = self.stored_bytes.saturating_add(change.bytes.len() as u64);
                 }
                 if self.retry.take().is_some() {
                     info!(changes = changes.len(), "the retried write succeeded");
@@ -428,12 +438,15 @@ impl LoadedDocument {
     async fn compact(&mut self, through_seq: i64, change_rows: i64) {
         let snapshot = crate::blocking::run_cpu_bound(|| self.server.document().save());
         match self.storage.compact(self.id, &snapshot, through_seq).await {
-            Ok(()) => info!(
-                change_rows,
-                through_seq,
-                snapshot_bytes = snapshot.len(),
-                "compacted the change rows into the snapshot"
-            ),
+            Ok(()) => {
+                self.stored_bytes = snapshot.len() as u64;
+                info!(
+                    change_rows,
+                    through_seq,
+                    snapshot_bytes = snapshot.len(),
+                    "compacted the change rows into the snapshot"
+                );
+            }
             Err(error) => warn!(
                 change_rows,
                 %error,
