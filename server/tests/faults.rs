@@ -2,10 +2,10 @@
 //!
 //! Three sync clients (real WebSockets over loopback, driven by
 //! `cairn_sync::ClientSession`) edit two plans. Meanwhile connections drop,
-//! clients go offline for a while and come back, the server is killed (its
-//! runtime stops with no shutdown) and started again on the same SQLite
-//! file, and the database fails some loads, writes and compactions, some of
-//! them after the write committed. Then the faults stop, everyone
+//! and clients go offline for a while and come back. The server is killed
+//! (its runtime stops with no shutdown) and started again on the same
+//! SQLite file. The database fails some loads, writes and compactions, some
+//! of them after the write committed. Then the faults stop, everyone
 //! reconnects, and the test checks that:
 //!
 //! 1. every replica, each client's and the stored one reloaded from the
@@ -73,7 +73,7 @@ const STEP_MS: u64 = 1_000;
 
 /// How long the replicas may take to converge once the faults stop. The
 /// server retries a failed write after at most 30 seconds, and a client's
-/// restarted sync answers it sooner, so this only catches a hang.
+/// restarted sync makes it write sooner, so this only catches a hang.
 const CONVERGE_LIMIT: Duration = Duration::from_secs(90);
 
 /// The default number of seeds, small enough for CI.

@@ -8,7 +8,7 @@
 //! - a filter with entries but no bits makes it take a remainder by zero,
 //!   which panics;
 //! - the number of probes sizes an allocation and a loop per change hash,
-//!   so a count near `u32::MAX` asks for gigabytes and hours.
+//!   so a count near `u32::MAX` makes it allocate gigabytes and loop for hours.
 //!
 //! [`decode`] rejects such filters, so that the panic or the stall can never
 //! happen later, while the message is being answered.

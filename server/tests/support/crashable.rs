@@ -1,6 +1,6 @@
-//! A test server that can be killed: it runs on a Tokio runtime of its own,
-//! and killing it shuts that runtime down without waiting, so the listener,
-//! every connection, the hub and its document tasks stop wherever they are
+//! A test server that can be killed. It runs on a Tokio runtime of its own,
+//! and killing it shuts that runtime down without waiting. So the listener,
+//! every connection, the hub and its document tasks stop wherever they are,
 //! and nothing is flushed or shut down in order. A transaction left open is
 //! rolled back by SQLite, as after a crash of the process. A new server
 //! can then start on the same database file.

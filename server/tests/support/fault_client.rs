@@ -1,7 +1,7 @@
 //! A sync client that survives faults: a real WebSocket driven by
 //! `cairn_sync::ClientSession`, as the browser does, which goes offline
 //! when its socket fails instead of failing the test, keeps its replicas
-//! and edits while offline, and reconnects when told to.
+//! and edits while offline, and reconnects when the test calls `connect`.
 //!
 //! Time is logical: the test advances the client's clock by whole steps,
 //! and the reply timeouts of the session run on that clock. The client
@@ -38,7 +38,7 @@ pub struct ClientCounts {
     pub failed_connects: usize,
     pub lost_connections: usize,
     pub frames_received: usize,
-    /// `Open` answered with `Internal`, as when the load failed.
+    /// `Internal` errors for an open document, as when its load failed.
     pub failed_opens: usize,
     pub storage_errors: usize,
 }

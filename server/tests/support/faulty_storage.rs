@@ -2,9 +2,9 @@
 //! seeded random generator decides.
 //!
 //! A failure happens either before the call reaches the database (nothing is
-//! written) or after it (the write committed but the caller is told it
-//! failed, as when a connection drops while the commit's answer is on its
-//! way). The [`Faults`] are shared by every server that runs over the same
+//! written) or after it (the write committed but the call returns an
+//! error, as when a connection drops before the result of the commit
+//! arrives). The [`Faults`] are shared by every server that runs over the same
 //! database file, so a restarted server keeps drawing from the same sequence.
 
 // Each test binary uses only some of these helpers.
