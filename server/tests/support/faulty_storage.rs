@@ -123,6 +123,24 @@ fn injected() -> StorageError {
     StorageError::Database(sqlx::Error::PoolTimedOut)
 }
 
+/// Runs `call` unless `failure` says to fail before it, and returns the
+/// injected error instead of its result when `failure` says so. A future
+/// does nothing until awaited, so a call that fails before it never
+/// reaches the database.
+async fn failing<T>(
+    failure: Failure,
+    call: impl std::future::Future<Output = Result<T, StorageError>>,
+) -> Result<T, StorageError> {
+    match failure {
+        Failure::None => call.await,
+        Failure::BeforeCall => Err(injected()),
+        Failure::AfterCommit => {
+            call.await?;
+            Err(injected())
+        }
+    }
+}
+
 /// `SqliteStorage` with seeded failures.
 pub struct FaultyStorage {
     inner: SqliteStorage,
@@ -179,14 +197,7 @@ impl Storage for FaultyStorage {
                 }
             }
         });
-        match failure {
-            Failure::None => self.inner.append_changes(id, changes, summary).await,
-            Failure::BeforeCall => Err(injected()),
-            Failure::AfterCommit => {
-                self.inner.append_changes(id, changes, summary).await?;
-                Err(injected())
-            }
-        }
+        failing(failure, self.inner.append_changes(id, changes, summary)).await
     }
 
     async fn compact(
@@ -202,14 +213,7 @@ impl Storage for FaultyStorage {
                 counts.failed_compactions += 1;
             }
         });
-        match failure {
-            Failure::None => self.inner.compact(id, snapshot, through_seq).await,
-            Failure::BeforeCall => Err(injected()),
-            Failure::AfterCommit => {
-                self.inner.compact(id, snapshot, through_seq).await?;
-                Err(injected())
-            }
-        }
+        failing(failure, self.inner.compact(id, snapshot, through_seq)).await
     }
 
     async fn list_plans(&self) -> Result<Vec<PlanIndexEntry>, StorageError> {
