@@ -37,6 +37,7 @@ use crate::document_id::DocumentId;
 use crate::envelope::{ErrorCode, Message};
 use crate::error::SyncError;
 use crate::history;
+use crate::sync_message;
 
 /// How long a document waits for the server's reply to a sync message
 /// before [`ClientSession::tick`] restarts its sync, in milliseconds, on a
@@ -318,12 +319,7 @@ impl ClientSession {
                     return Err(SyncError::DocumentNotProvided { doc: doc_id });
                 };
 
-                let message = sync::Message::decode(&data).map_err(|error| {
-                    SyncError::InvalidSyncMessage {
-                        doc: doc_id,
-                        reason: error.to_string(),
-                    }
-                })?;
+                let message = sync_message::decode(doc_id, &data)?;
 
                 let heads_before = doc.get_heads();
                 doc.receive_sync_message(&mut sync.state, message)

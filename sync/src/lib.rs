@@ -34,6 +34,7 @@ mod envelope;
 mod error;
 mod history;
 mod server;
+mod sync_message;
 
 pub use client::{
     ClientEvent, ClientSession, Received, SyncStatus, MAX_REPLY_TIMEOUT_MS, REPLY_TIMEOUT_MS,
@@ -44,5 +45,6 @@ pub use envelope::{
 };
 pub use error::{DecodeError, SyncError};
 pub use server::{Applied, Outbound, PeerId, ServerDocument};
+pub use sync_message::MAX_BLOOM_PROBES;
 
 pub use automerge::ChangeHash;

@@ -42,6 +42,7 @@ use crate::document_id::DocumentId;
 use crate::envelope::Message;
 use crate::error::SyncError;
 use crate::history;
+use crate::sync_message;
 
 /// The server's identifier for one connection, unique among the
 /// connections it has open.
@@ -176,7 +177,8 @@ impl ServerDocument {
     ///
     /// [`SyncError::UnknownPeer`] if `peer` is not subscribed,
     /// [`SyncError::InvalidSyncMessage`] if `data` is not an automerge sync
-    /// message, and [`SyncError::ChangesRejected`] if automerge rejects the
+    /// message or has a Bloom filter that cannot be probed (see
+    /// [`crate::MAX_BLOOM_PROBES`]), and [`SyncError::ChangesRejected`] if automerge rejects the
     /// changes in it. A message that fails to decode leaves the document and
     /// the peer's sync state unchanged.
     ///
@@ -190,11 +192,7 @@ impl ServerDocument {
             return Err(SyncError::UnknownPeer { doc: self.id, peer });
         };
 
-        let message =
-            sync::Message::decode(data).map_err(|error| SyncError::InvalidSyncMessage {
-                doc: self.id,
-                reason: error.to_string(),
-            })?;
+        let message = sync_message::decode(self.id, data)?;
 
         // NOTE: automerge 0.12 applies the change chunks of a sync message
         // with a partial load that logs and drops a chunk it cannot parse,

@@ -384,3 +384,83 @@ fn remove_peer_stops_its_messages() {
     assert_eq!(server.peer_count(), 1);
     assert!(outbound.is_empty());
 }
+
+/// A sync message whose one `have` entry carries the Bloom filter encoded
+/// as `filter`: LEB128 entries, bits per entry and probes, then the bits.
+fn message_with_bloom_filter(filter: &[u8]) -> Vec<u8> {
+    let bloom = sync::BloomFilter::try_from(filter).expect("the filter parses");
+    let message = sync::Message {
+        heads: initial_document().get_heads(),
+        need: Vec::new(),
+        have: vec![sync::Have {
+            last_sync: Vec::new(),
+            bloom,
+        }],
+        changes: ChunkList::from(Vec::<Vec<u8>>::new()),
+        flags: None,
+        version: MessageVersion::V1,
+    };
+    message.encode()
+}
+
+/// Found by the `server_document` fuzz target: a filter with one entry and
+/// zero bits per entry has no bits, and automerge 0.12 divided by its bit
+/// count when it answered the message, which panicked.
+#[test]
+fn bloom_filter_without_bits_is_rejected() {
+    let mut server = ServerDocument::new(DOC, initial_document());
+    let _ = server.add_peer(ALICE);
+    let data = message_with_bloom_filter(&[1, 0, 7]);
+
+    let error = server.receive_sync(ALICE, &data).unwrap_err();
+    let replies = server.pending_outbound();
+
+    assert_eq!(error.code(), ErrorCode::InvalidSyncMessage);
+    assert!(
+        error.to_string().contains("has no bits"),
+        "unexpected error: {error}"
+    );
+    assert!(replies.iter().all(|reply| reply.peer == ALICE));
+}
+
+/// A filter that asks for `u32::MAX` probes would make automerge 0.12
+/// allocate 16 GiB and loop that often for every change it checks.
+#[test]
+fn bloom_filter_with_huge_probe_count_is_rejected() {
+    let mut server = ServerDocument::new(DOC, initial_document());
+    let _ = server.add_peer(ALICE);
+    let data = message_with_bloom_filter(&[1, 10, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0]);
+
+    let error = server.receive_sync(ALICE, &data).unwrap_err();
+    let _replies = server.pending_outbound();
+
+    assert_eq!(error.code(), ErrorCode::InvalidSyncMessage);
+    assert!(
+        error.to_string().contains("4294967295 probes"),
+        "unexpected error: {error}"
+    );
+}
+
+/// The fuzz target's crashing input, replayed through the same steps: a
+/// valid client message with four bytes overwritten, so that its Bloom
+/// filter lost its bits, then the pending replies.
+#[test]
+fn fuzzed_bloom_filter_input_is_rejected_without_panic() {
+    let (mut server, mut alice, _bob) = synced_pair();
+    alice.edit("school", 1);
+    let valid = alice.next_message().expect("a message after an edit");
+    let decoded = sync::Message::decode(&valid).expect("a valid message");
+    let mut broken = decoded.clone();
+    broken.have = vec![sync::Have {
+        last_sync: Vec::new(),
+        bloom: sync::BloomFilter::try_from(&[0x7f, 0, 1][..]).expect("the filter parses"),
+    }];
+
+    let result = server.receive_sync(ALICE, &broken.encode());
+    let _replies = server.pending_outbound();
+
+    assert_eq!(
+        result.map(|_| ()).unwrap_err().code(),
+        ErrorCode::InvalidSyncMessage
+    );
+}
