@@ -502,7 +502,7 @@ impl LoadedDocument {
         };
         let last_seq = stored.last_seq;
         let document = stored.into_automerge()?;
-        let changes = document.get_changes(&[]).into_iter().cloned().collect();
+        let changes = document.get_changes(&[]);
         Ok((changes, last_seq))
     }
 

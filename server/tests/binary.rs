@@ -8,11 +8,9 @@ mod client;
 #[path = "support/process.rs"]
 mod process;
 
-use std::fs::File;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use automerge::ReadDoc;
 use cairn_plan::PlanDocument;
@@ -22,8 +20,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use client::{SyncClient, WAIT};
-use process::{free_port, health_status, ServerProcess, POLL};
+use client::SyncClient;
+use process::ServerProcess;
 
 use process::CAIRN;
 const LINCOLN_CSV: &str = concat!(

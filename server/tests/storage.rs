@@ -29,7 +29,7 @@ fn plan_with_edits(edits: usize) -> (PlanDocument, Vec<NewChange>) {
         .automerge()
         .get_changes(&[])
         .into_iter()
-        .map(NewChange::from)
+        .map(|change| NewChange::from(&change))
         .collect();
     (plan, changes)
 }

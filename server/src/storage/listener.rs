@@ -115,9 +115,12 @@ pub async fn listen_for_changes(url: String, instance: Uuid, hub: Hub) {
                 hub.catch_up_all().await;
             }
             Err(error) => {
+                // The connection may be unusable without sqlx having
+                // noticed, so a new listener replaces it.
                 warn!(%error, "the change listener failed; reconnecting");
                 tokio::time::sleep(FIRST_RECONNECT_DELAY).await;
-                reconnect(&mut listener).await;
+                listener = connect(&url).await;
+                info!("the change listener reconnected; loaded documents read what they missed");
                 hub.catch_up_all().await;
             }
         }
