@@ -200,7 +200,7 @@ struct LoadedDocument {
     last_activity: Instant,
     /// Who sent each change that is not stored yet.
     authors: HashMap<ChangeHash, uuid::Uuid>,
-    /// The document holds every stored change row up to this `seq`.
+    /// The document contains every stored change row up to this `seq`.
     seen_seq: i64,
 }
 
@@ -508,7 +508,7 @@ impl LoadedDocument {
 
     /// Writes the whole document as the snapshot and deletes the change rows
     /// up to [`Self::seen_seq`]. Called right after a successful write and a
-    /// catch-up, when the document holds every one of those rows.
+    /// catch-up, when the document contains every one of those rows.
     async fn compact(&mut self, change_rows: i64) {
         let through_seq = self.seen_seq;
         let snapshot = crate::blocking::run_cpu_bound(|| self.server.document().save());

@@ -193,7 +193,7 @@ pub struct ChangesAfter {
 }
 
 impl ChangesAfter {
-    /// Returns whether `changes` holds every row after `after_seq`. It does
+    /// Returns whether `changes` contains every row after `after_seq`. It does
     /// not when a compaction deleted some of them; the caller then reads
     /// the whole document instead.
     pub fn is_complete(&self, after_seq: i64) -> bool {
@@ -320,7 +320,7 @@ pub trait Storage: Send + Sync + 'static {
     /// Reads the change rows of a document whose `seq` is above
     /// `after_seq`, with the document's last `seq`, or `None` when no
     /// document with this id is stored. Rows that a compaction deleted are
-    /// missing; [`ChangesAfter::is_complete`] tells.
+    /// missing, which [`ChangesAfter::is_complete`] detects.
     async fn changes_after(
         &self,
         id: DocumentId,

@@ -19,7 +19,8 @@ on_both_backends!(
     compaction_behind_a_newer_one_is_skipped,
 );
 
-/// A plan with `edits` title changes, and its changes as rows to append.
+/// Builds a plan with `edits` title changes, and its changes as rows to
+/// append.
 fn plan_with_edits(edits: usize) -> (PlanDocument, Vec<NewChange>) {
     let mut plan = PlanDocument::create();
     for edit in 0..edits {
@@ -40,7 +41,7 @@ async fn open(backend: Backend) -> Option<(SqlStorage, TestDatabase)> {
     Some((storage, database))
 }
 
-/// The table and column names of the migrated database, sorted, without
+/// Reads the table and column names of the migrated database, sorted, without
 /// sqlx's own table and PostgreSQL's stand-in for SQLite's row id.
 async fn columns(storage: &SqlStorage) -> Vec<(String, String)> {
     let query = match storage.pool().backend() {

@@ -263,8 +263,8 @@ impl ServerDocument {
     /// Applies changes that another server process has already committed
     /// to the shared storage, counts them as durable, and returns what
     /// [`Self::mark_durable`] returns: an `Ack` for every peer and the sync
-    /// messages that carry the changes on to them. Changes the document
-    /// holds already are skipped.
+    /// messages that carry the changes on to them. Changes already in the
+    /// document are skipped.
     ///
     /// # Errors
     ///

@@ -7,8 +7,8 @@
 //!    delivers it when, and only if, the transaction commits.
 //! 2. Every process runs [`listen_for_changes`], one `LISTEN` connection.
 //!    For a notice from another process about a document it has loaded, it
-//!    asks that document's task to read the rows after the last `seq` it
-//!    has seen (see [`crate::document_task`]). The task applies them and
+//!    sends that document's task a command to read the rows after the last
+//!    `seq` it has seen (see [`crate::document_task`]). The task applies them and
 //!    forwards them to its own peers.
 //! 3. Notices sent while the listening connection is down are lost. After
 //!    it reconnects, every loaded document reads what it lacks.

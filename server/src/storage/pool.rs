@@ -57,8 +57,8 @@ impl Backend {
         }
     }
 
-    /// The statement that starts a transaction that only reads, and sees
-    /// one consistent state of the database for all its statements.
+    /// The statement that starts a transaction that only reads and whose
+    /// statements all read one consistent state of the database.
     fn begin_read(self) -> &'static str {
         match self {
             Self::Sqlite => "BEGIN",

@@ -242,7 +242,7 @@ impl Storage for SqlStorage {
             .await?;
 
         // Another server process may have compacted further meanwhile: then
-        // the row after `through_seq` is gone, and its snapshot holds
+        // the row after `through_seq` is gone, and its snapshot contains
         // changes that `snapshot` may lack, so it must stay.
         let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = $1")
             .bind(&id_text)
