@@ -149,6 +149,24 @@ async fn fresh_client_reaches(mut client: SyncClient, plan: DocumentId, heads: &
         .await;
 }
 
+/// Has `alice` set the plan's title and store it, then waits until `bob`,
+/// a client of the other instance, receives it.
+async fn title_reaches_other_client(
+    alice: &mut SyncClient,
+    bob: &mut SyncClient,
+    plan: DocumentId,
+    title: &str,
+) {
+    alice
+        .edit(plan, |plan| plan.set_title(title).expect("title set"))
+        .await;
+    alice.wait_saved(plan).await;
+    bob.run_until("bob to receive alice's title", |bob| {
+        bob.replica(plan).snapshot().title == title
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn clients_of_two_instances_converge_on_one_plan() {
     let Some(instances) = TwoInstances::start().await else {
@@ -226,17 +244,7 @@ async fn edit_on_one_instance_reaches_a_client_of_the_other() {
     })
     .await;
 
-    alice
-        .edit(plan, |plan| {
-            plan.set_title("Reading plan, grades 3-5")
-                .expect("title set")
-        })
-        .await;
-    alice.wait_saved(plan).await;
-    bob.run_until("bob to receive alice's edit", |bob| {
-        bob.replica(plan).snapshot().title == "Reading plan, grades 3-5"
-    })
-    .await;
+    title_reaches_other_client(&mut alice, &mut bob, plan, "Reading plan, grades 3-5").await;
 
     assert_eq!(bob.replica(plan).heads(), alice.replica(plan).heads());
 }
@@ -260,17 +268,12 @@ async fn edits_still_spread_after_the_listeners_reconnect() {
     .await;
 
     instances.drop_listeners().await;
-    alice
-        .edit(plan, |plan| {
-            plan.set_title("Written while the listeners were down")
-                .expect("title set")
-        })
-        .await;
-    alice.wait_saved(plan).await;
-
-    bob.run_until("bob to receive the edit after the reconnection", |bob| {
-        bob.replica(plan).snapshot().title == "Written while the listeners were down"
-    })
+    title_reaches_other_client(
+        &mut alice,
+        &mut bob,
+        plan,
+        "Written while the listeners were down",
+    )
     .await;
     assert_eq!(bob.replica(plan).heads(), alice.replica(plan).heads());
 }
