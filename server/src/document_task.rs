@@ -41,7 +41,7 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::time::Instant;
 use tracing::{debug, error, info, instrument, warn};
 
-use crate::hub::{Command, HubError, Outgoing, PeerLink, Registry};
+use crate::hub::{Command, Contained, HubError, Outgoing, PeerLink, Registry};
 use crate::storage::{NewChange, Storage, StorageError};
 
 /// How long a document with no peers stays loaded before its task stops.
@@ -91,7 +91,7 @@ impl DocumentTask {
     /// or the hub shuts down.
     #[instrument(name = "document_task", skip_all, fields(document_id = %self.id))]
     pub(crate) async fn run(mut self) {
-        let (document, seen_seq) = match self.load().await {
+        let (document, seen_seq, stored_bytes) = match self.load().await {
             Ok(loaded) => loaded,
             Err(error) => {
                 error!(%error, "loading the document failed");
@@ -117,6 +117,7 @@ impl DocumentTask {
             last_activity: Instant::now(),
             authors: HashMap::new(),
             seen_seq,
+            stored_bytes,
         };
         loaded.run().await;
     }
@@ -124,21 +125,22 @@ impl DocumentTask {
     /// Reads the stored document, or starts an empty one when none is
     /// stored. A stored document that fails to load is an error: the task
     /// must not go on with an empty document, whose first compaction would
-    /// replace the stored one. Returns the document and the last `seq`
-    /// it holds.
-    async fn load(&self) -> Result<(Automerge, i64), StorageError> {
+    /// replace the stored one. Returns the document, the last `seq` it
+    /// contains and its stored size in bytes.
+    async fn load(&self) -> Result<(Automerge, i64, u64), StorageError> {
         let stored = self.storage.load_document(self.id).await?;
         match stored {
             Some(stored) => {
                 let rows = stored.changes.len();
                 let last_seq = stored.last_seq;
+                let stored_bytes = stored.stored_bytes();
                 let document = stored.into_automerge()?;
-                info!(change_rows = rows, "loaded the document");
-                Ok((document, last_seq))
+                info!(change_rows = rows, stored_bytes, "loaded the document");
+                Ok((document, last_seq, stored_bytes))
             }
             None => {
                 info!("started a new, empty document; it is stored on its first change");
-                Ok((Automerge::new(), 0))
+                Ok((Automerge::new(), 0, 0))
             }
         }
     }
@@ -202,6 +204,14 @@ struct LoadedDocument {
     authors: HashMap<ChangeHash, uuid::Uuid>,
     /// The document contains every stored change row up to this `seq`.
     seen_seq: i64,
+    /// The stored size of the document in bytes: the snapshot and the
+    /// change rows, as last read or written. The plan size limit is
+    /// checked against it.
+    ///
+    /// NOTE: rows that other server processes append are not added, so
+    /// with several processes it undercounts until the next compaction
+    /// here or the next load.
+    stored_bytes: u64,
 }
 
 impl LoadedDocument {
@@ -240,11 +250,14 @@ impl LoadedDocument {
                 }
                 Command::ContainedChanges { hashes, reply } => {
                     let document = self.server.document();
-                    let contained = hashes
+                    let hashes = hashes
                         .into_iter()
                         .filter(|hash| document.get_change_meta_by_hash(hash).is_some())
                         .collect();
-                    let _ = reply.send(contained);
+                    let _ = reply.send(Contained {
+                        hashes,
+                        stored_bytes: self.stored_bytes,
+                    });
                 }
                 Command::CatchUp { last_seq } => {
                     if last_seq.is_none_or(|last_seq| last_seq > self.seen_seq) {
@@ -389,6 +402,7 @@ impl LoadedDocument {
             Ok(outcome) => {
                 for change in &changes {
                     self.authors.remove(&change.hash);
+                    self.stored_bytes = self.stored_bytes.saturating_add(change.bytes.len() as u64);
                 }
                 if self.retry.take().is_some() {
                     info!(changes = changes.len(), "the retried write succeeded");
@@ -513,12 +527,15 @@ impl LoadedDocument {
         let through_seq = self.seen_seq;
         let snapshot = crate::blocking::run_cpu_bound(|| self.server.document().save());
         match self.storage.compact(self.id, &snapshot, through_seq).await {
-            Ok(()) => info!(
-                change_rows,
-                through_seq,
-                snapshot_bytes = snapshot.len(),
-                "compacted the change rows into the snapshot"
-            ),
+            Ok(()) => {
+                self.stored_bytes = snapshot.len() as u64;
+                info!(
+                    change_rows,
+                    through_seq,
+                    snapshot_bytes = snapshot.len(),
+                    "compacted the change rows into the snapshot"
+                );
+            }
             Err(error) => warn!(
                 change_rows,
                 %error,

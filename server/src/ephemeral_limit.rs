@@ -7,9 +7,11 @@
 //! small message per open plan every few seconds and one more when the tab
 //! moves to another section, which stays far below both limits.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cairn_sync::{ErrorCode, MAX_EPHEMERAL_BYTES};
+
+use crate::limits::TokenBucket;
 
 /// The number of `Ephemeral` messages a connection may send at once after
 /// a quiet period.
@@ -57,18 +59,14 @@ impl EphemeralRejection {
 /// passes the current time, so tests control the clock.
 #[derive(Debug)]
 pub struct EphemeralLimiter {
-    /// The number of messages the connection may still send now. It
-    /// refills at [`EPHEMERAL_PER_SECOND`] up to [`EPHEMERAL_BURST`].
-    tokens: f64,
-    refilled_at: Instant,
+    bucket: TokenBucket,
 }
 
 impl EphemeralLimiter {
     /// Creates a limiter with a full bucket.
     pub fn new(now: Instant) -> Self {
         Self {
-            tokens: f64::from(EPHEMERAL_BURST),
-            refilled_at: now,
+            bucket: TokenBucket::new(EPHEMERAL_BURST, EPHEMERAL_PER_SECOND, now),
         }
     }
 
@@ -87,28 +85,20 @@ impl EphemeralLimiter {
                 max: MAX_EPHEMERAL_BYTES,
             });
         }
-
-        let elapsed = now.saturating_duration_since(self.refilled_at);
-        self.refilled_at = now;
-        self.tokens = (self.tokens + refill(elapsed)).min(f64::from(EPHEMERAL_BURST));
-
-        if self.tokens < 1.0 {
+        if !self.bucket.take(now) {
             return Err(EphemeralRejection::RateLimited {
                 burst: EPHEMERAL_BURST,
                 per_second: EPHEMERAL_PER_SECOND,
             });
         }
-        self.tokens -= 1.0;
         Ok(())
     }
 }
 
-fn refill(elapsed: Duration) -> f64 {
-    elapsed.as_secs_f64() * f64::from(EPHEMERAL_PER_SECOND)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]

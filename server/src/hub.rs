@@ -116,10 +116,10 @@ pub(crate) enum Command {
         reply: oneshot::Sender<Result<Automerge, HubError>>,
     },
     /// The hashes among `hashes` of changes the document contains,
-    /// committed or not.
+    /// committed or not, and the document's stored size.
     ContainedChanges {
         hashes: Vec<ChangeHash>,
-        reply: oneshot::Sender<Vec<ChangeHash>>,
+        reply: oneshot::Sender<Contained>,
     },
     /// Read and apply the changes that another server process stored;
     /// `last_seq` is the `seq` its notice named, or `None` after notices
@@ -127,6 +127,16 @@ pub(crate) enum Command {
     CatchUp { last_seq: Option<i64> },
     /// Store what is pending and stop.
     Shutdown,
+}
+
+/// The answer to [`DocumentSession::contained_changes`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Contained {
+    /// The hashes asked about that the document contains, committed or not.
+    pub hashes: Vec<ChangeHash>,
+    /// The document's stored size in bytes: its snapshot and its change
+    /// rows, as last written.
+    pub stored_bytes: u64,
 }
 
 /// A connection's subscription to one document, used to send it sync data.
@@ -158,16 +168,14 @@ impl DocumentSession {
     }
 
     /// Returns the hashes among `hashes` of changes the document already
-    /// contains, committed or not. A change never leaves a loaded document,
-    /// so the result stays true for the sync messages queued after it.
+    /// contains, committed or not, and the document's stored size. A
+    /// change never leaves a loaded document, so the hashes stay true for
+    /// the sync messages queued after it.
     ///
     /// # Errors
     ///
     /// [`HubError::Unavailable`] when the task has stopped.
-    pub async fn contained_changes(
-        &self,
-        hashes: Vec<ChangeHash>,
-    ) -> Result<Vec<ChangeHash>, HubError> {
+    pub async fn contained_changes(&self, hashes: Vec<ChangeHash>) -> Result<Contained, HubError> {
         let (reply, answer) = oneshot::channel();
         self.send(Command::ContainedChanges { hashes, reply })
             .await?;

@@ -27,6 +27,7 @@ pub mod ephemeral_limit;
 pub mod events;
 pub mod hub;
 pub mod import;
+pub mod limits;
 pub mod serve;
 pub mod shell;
 pub mod shutdown;

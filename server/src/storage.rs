@@ -205,6 +205,13 @@ impl ChangesAfter {
 }
 
 impl StoredDocument {
+    /// The stored size in bytes: the snapshot and every change row.
+    pub fn stored_bytes(&self) -> u64 {
+        let snapshot = self.snapshot.as_ref().map_or(0, Vec::len);
+        let rows: usize = self.changes.iter().map(|row| row.bytes.len()).sum();
+        (snapshot + rows) as u64
+    }
+
     /// Rebuilds the document from the snapshot and the change rows.
     ///
     /// Every row is parsed on its own and checked against its stored hash,

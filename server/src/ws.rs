@@ -40,6 +40,7 @@ use crate::accounts::{policy, Access, AccountStore, Person};
 use crate::auth::{origin, session, AccessEpoch};
 use crate::ephemeral_limit::EphemeralLimiter;
 use crate::hub::{DocumentSession, Hub, HubError, Outgoing, PeerLink};
+use crate::limits::{self, LimitExceeded, MessageLimiter, MAX_OPEN_DOCUMENTS};
 use crate::shutdown::ShutdownSignal;
 use crate::AppState;
 
@@ -140,6 +141,10 @@ pub enum Refusal {
     /// The database failed during the check.
     #[error("access to plan {0} could not be checked; try again later")]
     Unavailable(DocumentId),
+
+    /// The message is over one of the connection limits.
+    #[error(transparent)]
+    Limit(#[from] LimitExceeded),
 }
 
 impl Refusal {
@@ -151,6 +156,7 @@ impl Refusal {
             }
             Refusal::Unreadable(_) => ErrorCode::InvalidSyncMessage,
             Refusal::Unavailable(_) => ErrorCode::Internal,
+            Refusal::Limit(limit) => limit.code(),
         }
     }
 }
@@ -171,14 +177,17 @@ pub fn change_actors(data: &[u8]) -> Result<Vec<String>, String> {
     Ok(actors)
 }
 
-/// One change a sync message carries: its hash and the actor id that made
-/// it.
+/// One change a sync message carries: its hash, the actor id that made
+/// it and its size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeAuthor {
     /// The change's hash.
     pub hash: automerge::ChangeHash,
     /// The actor id, as hex.
     pub actor: String,
+    /// The length of the change's encoding, in bytes, as it would be
+    /// stored.
+    pub bytes: u64,
 }
 
 /// The changes a sync message carries, with the actor id of each.
@@ -215,6 +224,7 @@ pub fn change_authors(data: &[u8]) -> Result<Vec<ChangeAuthor>, String> {
                     authors.push(ChangeAuthor {
                         hash: change.hash(),
                         actor: change.actor_id().to_hex_string(),
+                        bytes: change.raw_bytes().len() as u64,
                     });
                 }
                 CHUNK_DOCUMENT => {
@@ -229,6 +239,7 @@ pub fn change_authors(data: &[u8]) -> Result<Vec<ChangeAuthor>, String> {
                         authors.push(ChangeAuthor {
                             hash: change.hash(),
                             actor: change.actor_id().to_hex_string(),
+                            bytes: change.raw_bytes().len() as u64,
                         });
                     }
                 }
@@ -462,6 +473,8 @@ async fn serve_connection(socket: WebSocket, state: AppState, signed_in: session
         too_slow: false,
         rejected_frames: 0,
         ephemeral_limit: EphemeralLimiter::new(Instant::now()),
+        message_limit: MessageLimiter::new(Instant::now()),
+        rate_limited: false,
     };
 
     let reason = connection.read_frames(&mut stream, &state.shutdown).await;
@@ -524,6 +537,17 @@ async fn write_frames(
     }
 }
 
+/// The changes of a sync message that a document does not contain yet.
+#[derive(Debug, Default)]
+struct NewChanges {
+    /// Their actor ids, as hex, sorted and without repeats.
+    actors: Vec<String>,
+    /// Their total size in bytes.
+    bytes: u64,
+    /// The document's stored size before them.
+    stored_bytes: u64,
+}
+
 /// The reader side of one connection.
 struct Connection {
     peer: PeerId,
@@ -547,6 +571,11 @@ struct Connection {
     rejected_frames: u64,
     /// The size and rate limits on this connection's `Ephemeral` messages.
     ephemeral_limit: EphemeralLimiter,
+    /// The rate limit on all of this connection's messages.
+    message_limit: MessageLimiter,
+    /// Set while messages are dropped for the rate, once the client was
+    /// told.
+    rate_limited: bool,
 }
 
 impl Connection {
@@ -610,6 +639,22 @@ impl Connection {
     }
 
     async fn handle_frame(&mut self, frame: &[u8]) {
+        // Only the first dropped message of a run gets an error, so that a
+        // flood of messages does not become a flood of replies.
+        if let Err(limit) = self.message_limit.check(Instant::now()) {
+            self.note_rejected_frame(limit.code(), "message over the connection's rate");
+            if !self.rate_limited {
+                self.rate_limited = true;
+                self.reply(Message::Error {
+                    doc: None,
+                    code: limit.code(),
+                    message: limit.to_string(),
+                });
+            }
+            return;
+        }
+        self.rate_limited = false;
+
         let message = match cairn_sync::decode(frame) {
             Ok(message) => message,
             Err(error) => {
@@ -694,6 +739,18 @@ impl Connection {
     }
 
     async fn open(&mut self, document: DocumentId) {
+        let open = self.sessions.len();
+        if open >= MAX_OPEN_DOCUMENTS && !self.sessions.contains_key(&document) {
+            let limit = LimitExceeded::TooManyDocuments { open };
+            self.note_rejected_frame(limit.code(), "open over the connection's document limit");
+            self.reply(Message::Error {
+                doc: Some(document),
+                code: limit.code(),
+                message: limit.to_string(),
+            });
+            return;
+        }
+
         let joined = self.hub.join(document, self.peer, self.link.clone()).await;
         match joined {
             Ok(session) => {
@@ -764,7 +821,11 @@ impl Connection {
         };
 
         if let Message::Sync { data, .. } = message {
-            let actors = self.new_change_actors(document, data).await?;
+            let NewChanges {
+                actors,
+                bytes,
+                stored_bytes,
+            } = self.new_changes(document, data).await?;
             if actors.is_empty() {
                 return Ok(());
             }
@@ -784,40 +845,44 @@ impl Connection {
                     return Err(Refusal::ForeignActor { actor });
                 }
             }
+            limits::check_plan_size(stored_bytes, bytes)?;
         }
         Ok(())
     }
 
-    /// Lists the actor ids, sorted and without repeats, of the changes in
-    /// `data` that the document does not contain yet. When the document is
-    /// not open on this connection, every change counts as new.
-    async fn new_change_actors(
-        &self,
-        document: DocumentId,
-        data: &[u8],
-    ) -> Result<Vec<String>, Refusal> {
+    /// Reads the changes in `data` that the document does not contain yet:
+    /// their actor ids and their size. When the document is not open on
+    /// this connection, every change counts as new.
+    async fn new_changes(&self, document: DocumentId, data: &[u8]) -> Result<NewChanges, Refusal> {
         let mut authors = change_authors(data).map_err(Refusal::Unreadable)?;
         if authors.is_empty() {
-            return Ok(Vec::new());
+            return Ok(NewChanges::default());
         }
 
+        let mut stored_bytes = 0;
         if let Some(session) = self.sessions.get(&document) {
             let hashes = authors.iter().map(|author| author.hash).collect();
             let contained = session.contained_changes(hashes).await.map_err(|error| {
                 warn!(document_id = %document, %error, "checking which changes are new failed");
                 Refusal::Unavailable(document)
             })?;
-            if !contained.is_empty() {
+            stored_bytes = contained.stored_bytes;
+            if !contained.hashes.is_empty() {
                 let contained: std::collections::HashSet<automerge::ChangeHash> =
-                    contained.into_iter().collect();
+                    contained.hashes.into_iter().collect();
                 authors.retain(|author| !contained.contains(&author.hash));
             }
         }
 
+        let bytes = authors.iter().map(|author| author.bytes).sum();
         let mut actors: Vec<String> = authors.into_iter().map(|author| author.actor).collect();
         actors.sort();
         actors.dedup();
-        Ok(actors)
+        Ok(NewChanges {
+            actors,
+            bytes,
+            stored_bytes,
+        })
     }
 
     /// Checks the session and the access to every open document again,

@@ -165,6 +165,13 @@ pub enum ErrorCode {
     /// in a period. The message was dropped, and later ones are accepted
     /// again once the sender slows down.
     RateLimited,
+    /// 10: the connection already has as many documents open as the
+    /// receiver allows. The `Open` was refused; close a document first.
+    TooManyDocuments,
+    /// 11: the changes in a `Sync` message would make the document larger
+    /// than the receiver stores. They were not applied, and the sender
+    /// keeps them.
+    PlanTooLarge,
     /// A code this build does not know, kept so that newer peers can add
     /// codes without breaking older ones.
     Unknown(u16),
@@ -183,6 +190,8 @@ impl ErrorCode {
             ErrorCode::StorageFailed => 7,
             ErrorCode::Internal => 8,
             ErrorCode::RateLimited => 9,
+            ErrorCode::TooManyDocuments => 10,
+            ErrorCode::PlanTooLarge => 11,
             ErrorCode::Unknown(code) => code,
         }
     }
@@ -200,6 +209,8 @@ impl ErrorCode {
             7 => ErrorCode::StorageFailed,
             8 => ErrorCode::Internal,
             9 => ErrorCode::RateLimited,
+            10 => ErrorCode::TooManyDocuments,
+            11 => ErrorCode::PlanTooLarge,
             other => ErrorCode::Unknown(other),
         }
     }

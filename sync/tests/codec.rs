@@ -85,6 +85,8 @@ fn error_codes_round_trip() {
         ErrorCode::StorageFailed,
         ErrorCode::Internal,
         ErrorCode::RateLimited,
+        ErrorCode::TooManyDocuments,
+        ErrorCode::PlanTooLarge,
         ErrorCode::Unknown(0),
         ErrorCode::Unknown(u16::MAX),
     ];
