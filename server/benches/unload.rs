@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Context};
 use cairn_server::hub::{Hub, Outgoing, PeerLink};
-use cairn_server::storage::{SqliteStorage, Storage};
+use cairn_server::storage::{SqlStorage, Storage};
 use cairn_sync::DocumentId;
 use chrono::NaiveDate;
 use clap::Parser;
@@ -92,7 +92,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(options: Options) -> anyhow::Result<()> {
     let folder = tempfile::tempdir().context("creating a temporary folder failed")?;
-    let sqlite = SqliteStorage::open(&folder.path().join("cairn.db")).await?;
+    let sqlite = SqlStorage::open_sqlite(&folder.path().join("cairn.db")).await?;
     let storage: Arc<dyn Storage> = Arc::new(sqlite);
 
     eprintln!("storing {} plans", options.documents);

@@ -22,9 +22,9 @@ use crate::storage::{self, StorageError};
 
 /// Cairn: collaborative, offline-first MTSS action plans.
 ///
-/// The database is the one DATABASE_URL names: a SQLite file path or
-/// sqlite:// URL. Unset, it is data/cairn.db under the current directory,
-/// created with its folder on first use.
+/// The database is the one DATABASE_URL names: a SQLite file path, a
+/// sqlite:// URL or a postgres:// URL. Unset, it is data/cairn.db under the
+/// current directory, created with its folder on first use.
 #[derive(Debug, Parser)]
 #[command(name = "cairn", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {

@@ -22,6 +22,13 @@
 //! 5. A document with no peers and nothing left to store unloads after an
 //!    idle time ([`IDLE_UNLOAD_AFTER`] by default). `Shutdown` stores what
 //!    is pending and stops.
+//! 6. `CatchUp`, sent when another server process stored changes to the
+//!    document (see [`crate::storage::listener`]), reads the change rows
+//!    after the last `seq` the task has seen, applies them as durable and
+//!    forwards them to the peers. When a compaction by the other process
+//!    deleted some of those rows, it reads the whole stored document and
+//!    merges it instead. Before compacting, the task catches up the same
+//!    way, so its snapshot covers every row it deletes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -84,7 +91,7 @@ impl DocumentTask {
     /// or the hub shuts down.
     #[instrument(name = "document_task", skip_all, fields(document_id = %self.id))]
     pub(crate) async fn run(mut self) {
-        let (document, stored_bytes) = match self.load().await {
+        let (document, seen_seq, stored_bytes) = match self.load().await {
             Ok(loaded) => loaded,
             Err(error) => {
                 error!(%error, "loading the document failed");
@@ -109,6 +116,7 @@ impl DocumentTask {
             retry: None,
             last_activity: Instant::now(),
             authors: HashMap::new(),
+            seen_seq,
             stored_bytes,
         };
         loaded.run().await;
@@ -117,20 +125,22 @@ impl DocumentTask {
     /// Reads the stored document, or starts an empty one when none is
     /// stored. A stored document that fails to load is an error: the task
     /// must not go on with an empty document, whose first compaction would
-    /// replace the stored one. Also returns the stored size in bytes.
-    async fn load(&self) -> Result<(Automerge, u64), StorageError> {
+    /// replace the stored one. Returns the document, the last `seq` it
+    /// contains and its stored size in bytes.
+    async fn load(&self) -> Result<(Automerge, i64, u64), StorageError> {
         let stored = self.storage.load_document(self.id).await?;
         match stored {
             Some(stored) => {
                 let rows = stored.changes.len();
+                let last_seq = stored.last_seq;
                 let stored_bytes = stored.stored_bytes();
                 let document = stored.into_automerge()?;
                 info!(change_rows = rows, stored_bytes, "loaded the document");
-                Ok((document, stored_bytes))
+                Ok((document, last_seq, stored_bytes))
             }
             None => {
                 info!("started a new, empty document; it is stored on its first change");
-                Ok((Automerge::new(), 0))
+                Ok((Automerge::new(), 0, 0))
             }
         }
     }
@@ -149,6 +159,7 @@ impl DocumentTask {
                     let _ = reply.send(Err(error.clone()));
                 }
                 Command::Leave { .. }
+                | Command::CatchUp { .. }
                 | Command::ContainedChanges { .. }
                 | Command::Sync { .. }
                 | Command::Ephemeral { .. }
@@ -191,9 +202,15 @@ struct LoadedDocument {
     last_activity: Instant,
     /// Who sent each change that is not stored yet.
     authors: HashMap<ChangeHash, uuid::Uuid>,
+    /// The document contains every stored change row up to this `seq`.
+    seen_seq: i64,
     /// The stored size of the document in bytes: the snapshot and the
     /// change rows, as last read or written. The plan size limit is
     /// checked against it.
+    ///
+    /// NOTE: rows that other server processes append are not added, so
+    /// with several processes it undercounts until the next compaction
+    /// here or the next load.
     stored_bytes: u64,
 }
 
@@ -241,6 +258,11 @@ impl LoadedDocument {
                         hashes,
                         stored_bytes: self.stored_bytes,
                     });
+                }
+                Command::CatchUp { last_seq } => {
+                    if last_seq.is_none_or(|last_seq| last_seq > self.seen_seq) {
+                        self.catch_up().await;
+                    }
                 }
                 Command::Shutdown => {
                     self.finish().await;
@@ -396,7 +418,8 @@ impl LoadedDocument {
                 self.registry.index_events.publish(self.id);
 
                 if outcome.needs_compaction() {
-                    self.compact(outcome.last_seq, outcome.change_rows).await;
+                    self.catch_up().await;
+                    self.compact(outcome.change_rows).await;
                 }
             }
             Err(error) => {
@@ -431,11 +454,77 @@ impl LoadedDocument {
         }
     }
 
+    /// Reads the change rows that other server processes stored after
+    /// [`Self::seen_seq`], applies them and forwards them to the peers. When
+    /// a compaction deleted some of those rows, it merges the whole stored
+    /// document instead. A failed read is logged; the next notice or the
+    /// next compaction reads again.
+    async fn catch_up(&mut self) {
+        let after = self.seen_seq;
+        let tail = match self.storage.changes_after(self.id, after).await {
+            Ok(Some(tail)) => tail,
+            Ok(None) => return,
+            Err(error) => {
+                warn!(%error, after_seq = after, "reading the changes stored by another server process failed");
+                return;
+            }
+        };
+
+        let read = if tail.is_complete(after) {
+            let last_seq = tail.last_seq;
+            tail.changes
+                .into_iter()
+                .map(|row| row.into_change(self.id))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|changes| (changes, last_seq))
+        } else {
+            info!(
+                after_seq = after,
+                "another server process compacted rows this document lacks; merging the whole stored document"
+            );
+            self.read_whole().await
+        };
+        let (changes, last_seq) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                error!(%error, "the changes stored by another server process do not load");
+                return;
+            }
+        };
+
+        let heads_before = self.server.document().get_heads();
+        let applied = crate::blocking::run_cpu_bound(|| self.server.apply_stored(changes));
+        match applied {
+            Ok(outbound) => {
+                self.seen_seq = self.seen_seq.max(last_seq);
+                self.dispatch(outbound);
+                if self.server.document().get_heads() != heads_before {
+                    self.registry.index_events.publish(self.id);
+                    debug!(last_seq, "applied changes stored by another server process");
+                }
+            }
+            Err(error) => {
+                error!(%error, "the changes stored by another server process were rejected");
+            }
+        }
+    }
+
+    /// Reads every change of the stored document, with its last `seq`.
+    async fn read_whole(&self) -> Result<(Vec<automerge::Change>, i64), StorageError> {
+        let Some(stored) = self.storage.load_document(self.id).await? else {
+            return Ok((Vec::new(), self.seen_seq));
+        };
+        let last_seq = stored.last_seq;
+        let document = stored.into_automerge()?;
+        let changes = document.get_changes(&[]);
+        Ok((changes, last_seq))
+    }
+
     /// Writes the whole document as the snapshot and deletes the change rows
-    /// it covers. Called right after a successful write, when every change
-    /// of the document is stored, so the snapshot covers every row up to
-    /// `through_seq`.
-    async fn compact(&mut self, through_seq: i64, change_rows: i64) {
+    /// up to [`Self::seen_seq`]. Called right after a successful write and a
+    /// catch-up, when the document contains every one of those rows.
+    async fn compact(&mut self, change_rows: i64) {
+        let through_seq = self.seen_seq;
         let snapshot = crate::blocking::run_cpu_bound(|| self.server.document().save());
         match self.storage.compact(self.id, &snapshot, through_seq).await {
             Ok(()) => {

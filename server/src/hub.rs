@@ -121,6 +121,10 @@ pub(crate) enum Command {
         hashes: Vec<ChangeHash>,
         reply: oneshot::Sender<Contained>,
     },
+    /// Read and apply the changes that another server process stored;
+    /// `last_seq` is the `seq` its notice named, or `None` after notices
+    /// may have been lost.
+    CatchUp { last_seq: Option<i64> },
     /// Store what is pending and stop.
     Shutdown,
 }
@@ -409,6 +413,39 @@ impl Hub {
             debug!(document_id = %id, attempt, "document task stopped before the read; retrying");
         }
         Err(HubError::Unavailable { id })
+    }
+
+    /// Tells the task of document `id`, if the document is loaded, that
+    /// another server process stored changes to it, up to `last_seq` when
+    /// known. It does not wait for room in the task's queue.
+    pub fn catch_up(&self, id: DocumentId, last_seq: Option<i64>) {
+        let Some(commands) = self.loaded_task(id) else {
+            return;
+        };
+        tokio::spawn(async move {
+            if commands.send(Command::CatchUp { last_seq }).await.is_err() {
+                debug!(document_id = %id, "document task stopped before it could catch up");
+            }
+        });
+    }
+
+    /// Has every loaded document read the changes that other server
+    /// processes stored and it lacks, as after notices were lost.
+    pub async fn catch_up_all(&self) {
+        let tasks: Vec<mpsc::Sender<Command>> = {
+            let state = self.inner.registry.lock();
+            state
+                .tasks
+                .values()
+                .map(|entry| entry.commands.clone())
+                .collect()
+        };
+        debug!(documents = tasks.len(), "loaded documents catch up");
+        for commands in tasks {
+            // A task that stopped meanwhile reads everything when it loads
+            // again.
+            let _ = commands.send(Command::CatchUp { last_seq: None }).await;
+        }
     }
 
     /// Stops accepting subscriptions, sends every document task a request

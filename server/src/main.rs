@@ -102,7 +102,7 @@ fn database_url() -> anyhow::Result<Option<String>> {
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => {
             anyhow::bail!(
-                "DATABASE_URL is not valid UTF-8; set it to a file path or a sqlite:// URL"
+                "DATABASE_URL is not valid UTF-8; set it to a file path, a sqlite:// URL or a postgres:// URL"
             )
         }
     }

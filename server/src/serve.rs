@@ -6,7 +6,12 @@
 //! 1. stop accepting connections and finish the HTTP requests under way;
 //! 2. close every WebSocket with a close frame;
 //! 3. let every document task store what it is storing, then stop it;
-//! 4. close the database pool.
+//! 4. stop the change listener (PostgreSQL only) and close the database
+//!    pool.
+//!
+//! With PostgreSQL, the server also runs
+//! [`storage::listener::listen_for_changes`], so that the changes other
+//! server processes store reach this process's peers.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,7 +21,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
-use crate::storage::{self, Storage, StorageError};
+use crate::storage::{self, DatabaseUrl, Storage, StorageError};
 use crate::{app, AppState};
 
 /// How long shutdown waits for WebSocket connections to close.
@@ -89,6 +94,14 @@ pub async fn serve(
 
     let state = AppState::new(databases.documents, databases.accounts, &options.site_root);
     tokio::spawn(refresh_index(Arc::clone(&state.storage)));
+    let change_listener = match DatabaseUrl::parse(options.database_url.as_deref())? {
+        DatabaseUrl::Postgres { url } => Some(tokio::spawn(storage::listener::listen_for_changes(
+            url,
+            databases.pool.instance(),
+            state.hub.clone(),
+        ))),
+        DatabaseUrl::Sqlite { .. } => None,
+    };
     let shutdown = state.shutdown.clone();
     let stop_accepting = async move {
         signal.await;
@@ -117,6 +130,9 @@ pub async fn serve(
         .await;
     state.hub.shutdown().await;
 
+    if let Some(change_listener) = change_listener {
+        change_listener.abort();
+    }
     state.storage.close().await;
     info!("database closed; server stopped");
     Ok(())

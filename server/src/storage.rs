@@ -8,12 +8,15 @@
 //! same transaction as the changes it reflects. `docs/storage.md` describes
 //! the tables and what is durable when.
 //!
-//! [`SqliteStorage`] is the only backend today. The trait keeps the rest of
-//! the server independent of it, so a PostgreSQL backend can be added beside
-//! it.
+//! [`SqlStorage`] implements the trait for both SQLite and PostgreSQL (see
+//! [`pool`]). With PostgreSQL, several server processes can share one
+//! database: [`listener`] tells each of them about the changes the others
+//! stored.
 
 mod database_url;
-mod sqlite;
+pub mod listener;
+pub mod pool;
+mod sql;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,7 +32,8 @@ use serde::Serialize;
 use crate::accounts::AccountStore;
 
 pub use database_url::DatabaseUrl;
-pub use sqlite::SqliteStorage;
+pub use pool::{Backend, DbPool};
+pub use sql::SqlStorage;
 
 /// The number of change rows a document may have before the document task
 /// compacts them into the snapshot.
@@ -45,13 +49,20 @@ pub const COMPACTION_THRESHOLD: i64 = 256;
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// `DATABASE_URL` names a database this build cannot use.
-    #[error("DATABASE_URL `{scheme}` is not supported (expected sqlite:// or a file path){hint}")]
+    #[error(
+        "DATABASE_URL `{scheme}` is not supported (expected sqlite://, postgres:// or a file path)"
+    )]
     UnsupportedUrl {
-        /// The scheme of the URL, such as `postgres://`. The rest of the URL
+        /// The scheme of the URL, such as `mysql://`. The rest of the URL
         /// is left out because it can contain a password.
         scheme: String,
-        /// Extra advice for a known scheme, starting with `; `, or empty.
-        hint: &'static str,
+    },
+
+    /// The database could not be opened or reached.
+    #[error("could not open the database that DATABASE_URL names: {source}; check that the server runs, the database exists and the URL's user may log in")]
+    Connect {
+        /// The error from sqlx. It does not contain the URL.
+        source: sqlx::Error,
     },
 
     /// `DATABASE_URL` names SQLite but not a usable file.
@@ -163,8 +174,34 @@ pub struct StoredDocument {
     pub id: DocumentId,
     /// Automerge `save()` output of every compacted change, if any.
     pub snapshot: Option<Vec<u8>>,
+    /// The `seq` of the last change row ever appended. The snapshot and
+    /// `changes` together hold every row up to it.
+    pub last_seq: i64,
     /// The change rows not yet compacted, in `seq` order.
     pub changes: Vec<StoredChange>,
+}
+
+/// The change rows of a document after a given `seq`, as read back by
+/// [`Storage::changes_after`].
+#[derive(Clone, Debug)]
+pub struct ChangesAfter {
+    /// The `seq` of the last change row ever appended.
+    pub last_seq: i64,
+    /// The rows still stored whose `seq` is above the one asked for, in
+    /// `seq` order.
+    pub changes: Vec<StoredChange>,
+}
+
+impl ChangesAfter {
+    /// Returns whether `changes` contains every row after `after_seq`. It does
+    /// not when a compaction deleted some of them; the caller then reads
+    /// the whole document instead.
+    pub fn is_complete(&self, after_seq: i64) -> bool {
+        match self.changes.first() {
+            Some(first) => first.seq == after_seq + 1,
+            None => self.last_seq <= after_seq,
+        }
+    }
 }
 
 impl StoredDocument {
@@ -196,20 +233,11 @@ impl StoredDocument {
             None => Automerge::new(),
         };
 
-        let mut changes = Vec::with_capacity(self.changes.len());
-        for row in self.changes {
-            let change = Change::from_bytes(row.bytes).map_err(|error| {
-                corrupt(format!("change row {} does not parse: {error}", row.seq))
-            })?;
-            let hash = change.hash().to_string();
-            if hash != row.hash {
-                return Err(corrupt(format!(
-                    "change row {} has hash {hash} but is stored as {}",
-                    row.seq, row.hash
-                )));
-            }
-            changes.push(change);
-        }
+        let changes = self
+            .changes
+            .into_iter()
+            .map(|row| row.into_change(id))
+            .collect::<Result<Vec<_>, _>>()?;
 
         document
             .apply_changes(changes)
@@ -225,6 +253,30 @@ impl StoredDocument {
         }
 
         Ok(document)
+    }
+}
+
+impl StoredChange {
+    /// Parses the row's bytes as a change of document `id` and checks them
+    /// against the stored hash.
+    ///
+    /// # Errors
+    ///
+    /// [`StorageError::Corrupt`] when the bytes do not parse or their hash
+    /// does not match.
+    pub fn into_change(self, id: DocumentId) -> Result<Change, StorageError> {
+        let corrupt = |reason: String| StorageError::Corrupt { id, reason };
+
+        let change = Change::from_bytes(self.bytes)
+            .map_err(|error| corrupt(format!("change row {} does not parse: {error}", self.seq)))?;
+        let hash = change.hash().to_string();
+        if hash != self.hash {
+            return Err(corrupt(format!(
+                "change row {} has hash {hash} but is stored as {}",
+                self.seq, self.hash
+            )));
+        }
+        Ok(change)
     }
 }
 
@@ -272,6 +324,16 @@ pub trait Storage: Send + Sync + 'static {
     /// document with this id is stored.
     async fn load_document(&self, id: DocumentId) -> Result<Option<StoredDocument>, StorageError>;
 
+    /// Reads the change rows of a document whose `seq` is above
+    /// `after_seq`, with the document's last `seq`, or `None` when no
+    /// document with this id is stored. Rows that a compaction deleted are
+    /// missing, which [`ChangesAfter::is_complete`] detects.
+    async fn changes_after(
+        &self,
+        id: DocumentId,
+        after_seq: i64,
+    ) -> Result<Option<ChangesAfter>, StorageError>;
+
     /// Stores a new document whose whole content is `snapshot`, with its
     /// plan index row.
     ///
@@ -288,7 +350,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Appends changes to a document, creating the document row on its first
     /// change, and writes `summary` to the plan index, all in one
     /// transaction. A change whose hash is already stored as a row is
-    /// skipped.
+    /// skipped. On PostgreSQL the same transaction sends a change notice to
+    /// the other server processes.
     async fn append_changes(
         &self,
         id: DocumentId,
@@ -369,19 +432,14 @@ pub async fn refresh_stale_index(storage: &dyn Storage) -> Result<usize, Storage
 ///
 /// # Errors
 ///
-/// Any [`StorageError`] from parsing the URL, creating the file or
-/// migrating.
+/// Any [`StorageError`] from parsing the URL, connecting, creating the
+/// file or migrating.
 pub async fn open(database_url: Option<&str>) -> Result<Databases, StorageError> {
-    let url = DatabaseUrl::parse(database_url)?;
-    match url {
-        DatabaseUrl::Sqlite { path } => {
-            let storage = SqliteStorage::open(&path).await?;
-            Ok(Databases {
-                accounts: AccountStore::new(storage.pool().clone()),
-                documents: Arc::new(storage),
-            })
-        }
-    }
+    let pool = match DatabaseUrl::parse(database_url)? {
+        DatabaseUrl::Sqlite { path } => DbPool::open_sqlite(&path).await?,
+        DatabaseUrl::Postgres { url } => DbPool::open_postgres(&url).await?,
+    };
+    Ok(Databases::new(pool))
 }
 
 /// The opened database, through its two interfaces.
@@ -391,6 +449,19 @@ pub struct Databases {
     pub documents: Arc<dyn Storage>,
     /// Districts, people, sessions and access.
     pub accounts: AccountStore,
+    /// The pool both use.
+    pub pool: DbPool,
+}
+
+impl Databases {
+    /// Both stores over `pool`.
+    pub fn new(pool: DbPool) -> Self {
+        Self {
+            documents: Arc::new(SqlStorage::new(pool.clone())),
+            accounts: AccountStore::new(pool.clone()),
+            pool,
+        }
+    }
 }
 
 /// The current time in milliseconds since the Unix epoch, as stored in

@@ -21,8 +21,19 @@ use cairn_sync::{DocumentId, ErrorCode};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use cairn_server::storage::Backend;
 use client::SyncClient;
-use server::{create_person, TestPerson, TestServer};
+use server::{create_person, TestDatabase, TestPerson, TestServer};
+
+on_both_backends!(
+    every_role_gets_exactly_its_access_over_http,
+    every_role_gets_exactly_its_access_over_sync,
+    a_change_under_another_persons_actor_is_refused,
+    removing_a_share_refuses_the_next_message_of_an_open_connection,
+    history_names_who_changed_the_plan_and_shows_it_as_it_was,
+    a_change_hidden_behind_a_document_chunk_is_refused,
+    offline_work_on_a_shared_copy_is_accepted,
+);
 
 /// What a person may do with the Lincoln plan, as the matrix expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +109,8 @@ struct District {
     rows: Vec<(&'static str, TestPerson, Expected)>,
 }
 
-async fn district() -> (District, tempfile::TempDir) {
-    let (server, folder) = TestServer::start().await;
+async fn district(backend: Backend) -> Option<(District, TestDatabase)> {
+    let (server, database) = TestServer::start_for(backend).await?;
     let accounts = &server.state.accounts;
     let district = server.admin.person.district_id;
     let lincoln = accounts
@@ -179,15 +190,15 @@ async fn district() -> (District, tempfile::TempDir) {
         ("viewer without a share", unshared_viewer, NOTHING),
         ("admin of another district", outside_admin, NOTHING),
     ];
-    (
+    Some((
         District {
             server,
             plan,
             coach_of_lincoln,
             rows,
         },
-        folder,
-    )
+        database,
+    ))
 }
 
 /// The error text with the plan id taken out, to compare the answers for
@@ -199,9 +210,10 @@ fn without_id(body: &Value, id: DocumentId) -> String {
         .replace(&id.to_string(), "ID")
 }
 
-#[tokio::test]
-async fn every_role_gets_exactly_its_access_over_http() {
-    let (district, _folder) = district().await;
+async fn every_role_gets_exactly_its_access_over_http(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let guessed = DocumentId::new_random();
@@ -328,9 +340,10 @@ async fn every_role_gets_exactly_its_access_over_http() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn every_role_gets_exactly_its_access_over_sync() {
-    let (district, _folder) = district().await;
+async fn every_role_gets_exactly_its_access_over_sync(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
 
@@ -406,7 +419,7 @@ async fn every_role_gets_exactly_its_access_over_sync() {
                 (Some(plan), ErrorCode::Forbidden),
                 "{row}: edit"
             );
-            let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log WHERE hash = ?1")
+            let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_log WHERE hash = $1")
                 .bind(head.to_string())
                 .fetch_one(server.pool())
                 .await
@@ -417,9 +430,10 @@ async fn every_role_gets_exactly_its_access_over_sync() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn a_change_under_another_persons_actor_is_refused() {
-    let (district, _folder) = district().await;
+async fn a_change_under_another_persons_actor_is_refused(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let coach = &district.rows[3].1;
@@ -457,9 +471,10 @@ async fn a_change_under_another_persons_actor_is_refused() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn removing_a_share_refuses_the_next_message_of_an_open_connection() {
-    let (district, _folder) = district().await;
+async fn removing_a_share_refuses_the_next_message_of_an_open_connection(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let member = &district.rows[5].1;
@@ -488,9 +503,10 @@ async fn removing_a_share_refuses_the_next_message_of_an_open_connection() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn history_names_who_changed_the_plan_and_shows_it_as_it_was() {
-    let (district, _folder) = district().await;
+async fn history_names_who_changed_the_plan_and_shows_it_as_it_was(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let coach = &district.rows[3].1;
@@ -554,9 +570,10 @@ async fn history_names_who_changed_the_plan_and_shows_it_as_it_was() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn a_change_hidden_behind_a_document_chunk_is_refused() {
-    let (district, _folder) = district().await;
+async fn a_change_hidden_behind_a_document_chunk_is_refused(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let viewer = &district.rows[7].1;
@@ -614,9 +631,10 @@ async fn a_change_hidden_behind_a_document_chunk_is_refused() {
     district.server.stop().await;
 }
 
-#[tokio::test]
-async fn offline_work_on_a_shared_copy_is_accepted() {
-    let (district, _folder) = district().await;
+async fn offline_work_on_a_shared_copy_is_accepted(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let plan = district.plan;
     let coach = &district.rows[3].1;

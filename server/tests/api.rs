@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use cairn_server::accounts::{AccountStore, NewPerson, Role};
 use cairn_server::auth::token::token_hash;
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::SqlStorage;
 use cairn_server::{app, AppState};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -26,7 +26,7 @@ const ADMIN_TOKEN: &str = "admin-session-token-for-tests";
 /// [`ADMIN_TOKEN`].
 async fn test_state() -> (AppState, TempDir) {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let storage = SqliteStorage::open(&folder.path().join("cairn.db"))
+    let storage = SqlStorage::open_sqlite(&folder.path().join("cairn.db"))
         .await
         .expect("the database opens");
     let accounts = AccountStore::new(storage.pool().clone());

@@ -5,12 +5,12 @@
 
 #[path = "support/client.rs"]
 mod client;
+#[path = "support/process.rs"]
+mod process;
 
-use std::fs::File;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use automerge::ReadDoc;
 use cairn_plan::PlanDocument;
@@ -20,136 +20,17 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use client::{SyncClient, WAIT};
+use client::SyncClient;
+use process::ServerProcess;
 
-const CAIRN: &str = env!("CARGO_BIN_EXE_cairn");
+use process::CAIRN;
 const LINCOLN_CSV: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../plan/tests/fixtures/lincoln-elementary-behavior-2026-27.csv"
 );
 
-/// How often the tests poll a process or the health check.
-const POLL: Duration = Duration::from_millis(50);
-
 fn database_url(folder: &TempDir) -> PathBuf {
     folder.path().join("data").join("cairn.db")
-}
-
-/// Returns a port that was free a moment ago.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("an ephemeral loopback port");
-    listener
-        .local_addr()
-        .expect("the listener's address")
-        .port()
-}
-
-/// Sends `GET /healthz` and returns the status code, or `None` when the
-/// server does not answer.
-async fn health_status(addr: SocketAddr) -> Option<u16> {
-    let mut stream = TcpStream::connect(addr).await.ok()?;
-    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.ok()?;
-    let response = String::from_utf8_lossy(&response);
-    response.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// A `cairn serve` process whose log goes to a file in the test folder.
-struct ServerProcess {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl ServerProcess {
-    /// Starts `cairn serve` on the folder's database and waits until
-    /// `/healthz` answers 200.
-    async fn start(folder: &TempDir) -> Self {
-        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        let log = folder.path().join(format!("server-{}.log", addr.port()));
-        let log_file = File::create(&log).expect("the log file can be created");
-
-        let child = Command::new(CAIRN)
-            .arg("serve")
-            .arg("--addr")
-            .arg(addr.to_string())
-            .arg("--site-root")
-            .arg(folder.path().join("site"))
-            .env("DATABASE_URL", database_url(folder))
-            .env("RUST_LOG", "info")
-            .current_dir(folder.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log_file)
-            .spawn()
-            .expect("the cairn binary starts");
-
-        let mut server = Self { child, addr, log };
-        server.wait_healthy().await;
-        server
-    }
-
-    async fn wait_healthy(&mut self) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if health_status(self.addr).await == Some(200) {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "the server exited with {status} before it was healthy:\n{}",
-                    self.log()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server was not healthy after {WAIT:?}:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Sends SIGTERM.
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("the kill command runs");
-        assert!(status.success(), "kill -TERM failed");
-    }
-
-    /// Waits up to [`WAIT`] for the process to exit.
-    async fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the process can be polled") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not exit within {WAIT:?}:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(POLL).await;
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 /// Runs `cairn` with `args` in `folder`, with `DATABASE_URL` set to the
@@ -277,7 +158,7 @@ async fn register_plan(addr: SocketAddr, cookie: &str) -> DocumentId {
 async fn admin_created_on_the_command_line_signs_in_and_syncs() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     create_admin(&folder);
-    let server = ServerProcess::start(&folder).await;
+    let server = ServerProcess::start(&folder, &database_url(&folder)).await;
 
     let (status, _, body) = http(server.addr, "GET", "/api/plans", None, None).await;
     assert_eq!(
@@ -316,7 +197,7 @@ async fn admin_created_on_the_command_line_signs_in_and_syncs() {
 async fn killed_server_keeps_acknowledged_changes() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     create_admin(&folder);
-    let mut server = ServerProcess::start(&folder).await;
+    let mut server = ServerProcess::start(&folder, &database_url(&folder)).await;
     let cookie = sign_in(server.addr).await;
     let doc = register_plan(server.addr, &cookie).await;
 
@@ -346,7 +227,7 @@ async fn killed_server_keeps_acknowledged_changes() {
     let acked = client.acked_heads(doc);
     drop(client);
 
-    let restarted = ServerProcess::start(&folder).await;
+    let restarted = ServerProcess::start(&folder, &database_url(&folder)).await;
     let mut fresh = SyncClient::connect(restarted.addr, &cookie).await;
     fresh.open(doc, PlanDocument::empty()).await;
     fresh
@@ -375,7 +256,7 @@ async fn killed_server_keeps_acknowledged_changes() {
 async fn sigterm_closes_sockets_and_exits_zero() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     create_admin(&folder);
-    let mut server = ServerProcess::start(&folder).await;
+    let mut server = ServerProcess::start(&folder, &database_url(&folder)).await;
     let cookie = sign_in(server.addr).await;
     let doc = register_plan(server.addr, &cookie).await;
     let mut client = SyncClient::connect(server.addr, &cookie).await;

@@ -20,7 +20,7 @@ use cairn_plan::{
 };
 use cairn_server::accounts::{Access, PlanRecord, Role};
 use cairn_server::app;
-use cairn_server::storage::refresh_stale_index;
+use cairn_server::storage::{refresh_stale_index, Backend};
 use cairn_sync::DocumentId;
 use chrono::NaiveDate;
 use futures::StreamExt;
@@ -30,7 +30,16 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 use client::{within, SyncClient};
-use server::{create_person, TestPerson, TestServer};
+use server::{create_person, TestDatabase, TestPerson, TestServer};
+
+on_both_backends!(
+    the_dashboard_counts_the_indexed_plans_each_person_may_read,
+    filters_and_the_drill_down_narrow_the_view,
+    stored_edits_reach_the_event_streams_of_the_people_who_may_read_the_plan,
+    the_review_cycle_follows_its_rules_and_records_each_decision,
+    edits_after_approval_show_as_changes_since_approval,
+    index_rows_of_an_older_version_are_recomputed,
+);
 
 async fn call(
     server: &TestServer,
@@ -82,8 +91,8 @@ struct District {
     oak_plan: DocumentId,
 }
 
-async fn district() -> (District, tempfile::TempDir) {
-    let (server, folder) = TestServer::start().await;
+async fn district(backend: Backend) -> Option<(District, TestDatabase)> {
+    let (server, database) = TestServer::start_for(backend).await?;
     let accounts = &server.state.accounts;
     let district = server.admin.person.district_id;
     let lincoln = accounts
@@ -119,7 +128,7 @@ async fn district() -> (District, tempfile::TempDir) {
         oak_plan: plans[1],
         server,
     };
-    (district, folder)
+    Some((district, database))
 }
 
 /// Fills the Lincoln plan: one measured goal, an overdue action, a budget
@@ -188,9 +197,10 @@ fn titles(view: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_dashboard_counts_the_indexed_plans_each_person_may_read() {
-    let (district, _folder) = district().await;
+async fn the_dashboard_counts_the_indexed_plans_each_person_may_read(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     fill_plans(&district).await;
     let server = &district.server;
     let accounts = &server.state.accounts;
@@ -243,9 +253,10 @@ async fn the_dashboard_counts_the_indexed_plans_each_person_may_read() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn filters_and_the_drill_down_narrow_the_view() {
-    let (district, _folder) = district().await;
+async fn filters_and_the_drill_down_narrow_the_view(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     fill_plans(&district).await;
     let server = &district.server;
 
@@ -339,9 +350,12 @@ async fn open_events(
     response.into_body().into_data_stream()
 }
 
-#[tokio::test]
-async fn stored_edits_reach_the_event_streams_of_the_people_who_may_read_the_plan() {
-    let (district, _folder) = district().await;
+async fn stored_edits_reach_the_event_streams_of_the_people_who_may_read_the_plan(
+    backend: Backend,
+) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let accounts = &server.state.accounts;
     let oak_coach = create_person(
@@ -415,9 +429,10 @@ async fn decide(
     call(server, "POST", &review_uri(plan), person, Some(body)).await
 }
 
-#[tokio::test]
-async fn the_review_cycle_follows_its_rules_and_records_each_decision() {
-    let (district, _folder) = district().await;
+async fn the_review_cycle_follows_its_rules_and_records_each_decision(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let accounts = &server.state.accounts;
     let district_id = server.admin.person.district_id;
@@ -521,9 +536,10 @@ async fn the_review_cycle_follows_its_rules_and_records_each_decision() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
-#[tokio::test]
-async fn edits_after_approval_show_as_changes_since_approval() {
-    let (district, _folder) = district().await;
+async fn edits_after_approval_show_as_changes_since_approval(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     let server = &district.server;
     let accounts = &server.state.accounts;
     let plan = district.lincoln_plan;
@@ -567,9 +583,10 @@ async fn edits_after_approval_show_as_changes_since_approval() {
     );
 }
 
-#[tokio::test]
-async fn index_rows_of_an_older_version_are_recomputed() {
-    let (district, _folder) = district().await;
+async fn index_rows_of_an_older_version_are_recomputed(backend: Backend) {
+    let Some((district, _database)) = district(backend).await else {
+        return;
+    };
     fill_plans(&district).await;
     let server = &district.server;
     sqlx::query("UPDATE plan_index SET metrics = NULL, metrics_version = 0")

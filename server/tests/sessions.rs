@@ -1,29 +1,45 @@
 //! First-run setup, sign-in, sessions, passwords and cross-site checks,
-//! through the router with no socket, over a fresh SQLite file per test.
+//! through the router with no socket, over a fresh database per test, on
+//! both backends.
+
+#[path = "support/client.rs"]
+mod client;
+#[path = "support/server.rs"]
+mod server;
 
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use cairn_server::accounts::AccountStore;
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::Backend;
 use cairn_server::{app, AppState};
 use serde_json::{json, Value};
-use tempfile::TempDir;
 use tower::ServiceExt;
+
+use server::TestDatabase;
+
+on_both_backends!(
+    setup_runs_once_and_signs_in,
+    sign_in_cookie_is_http_only_and_lax,
+    wrong_email_and_wrong_password_look_alike,
+    repeated_failures_lock_the_email,
+    sign_out_ends_the_session,
+    password_change_ends_other_sessions,
+    cross_site_writes_are_refused,
+    an_invitation_sets_the_password_once,
+);
 
 const PASSWORD: &str = "correct horse battery staple";
 
-async fn empty_state() -> (AppState, TempDir) {
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let storage = SqliteStorage::open(&folder.path().join("cairn.db"))
-        .await
-        .expect("the database opens");
+async fn empty_state(backend: Backend) -> Option<(AppState, TestDatabase)> {
+    let database = TestDatabase::create(backend).await?;
+    let storage = database.open().await;
     let accounts = AccountStore::new(storage.pool().clone());
-    (
+    Some((
         AppState::new(Arc::new(storage), accounts, "target/site"),
-        folder,
-    )
+        database,
+    ))
 }
 
 /// The answer to one request: status, `Set-Cookie` and JSON body.
@@ -113,9 +129,10 @@ async fn sign_in(state: &AppState, email: &str, password: &str) -> Answer {
     .await
 }
 
-#[tokio::test]
-async fn setup_runs_once_and_signs_in() {
-    let (state, _folder) = empty_state().await;
+async fn setup_runs_once_and_signs_in(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
 
     let before = send(&state, "GET", "/api/setup", None, None, &[]).await;
     assert_eq!(before.body["needed"], true);
@@ -142,9 +159,10 @@ async fn setup_runs_once_and_signs_in() {
     assert_eq!(again.body["code"], "already_set_up");
 }
 
-#[tokio::test]
-async fn sign_in_cookie_is_http_only_and_lax() {
-    let (state, _folder) = empty_state().await;
+async fn sign_in_cookie_is_http_only_and_lax(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     set_up(&state).await;
 
     let answer = sign_in(&state, "dana@example.org", PASSWORD).await;
@@ -168,9 +186,10 @@ async fn sign_in_cookie_is_http_only_and_lax() {
     assert!(behind_tls.cookie.expect("a cookie").contains("; Secure"));
 }
 
-#[tokio::test]
-async fn wrong_email_and_wrong_password_look_alike() {
-    let (state, _folder) = empty_state().await;
+async fn wrong_email_and_wrong_password_look_alike(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     set_up(&state).await;
 
     let wrong_password = sign_in(&state, "dana@example.org", "not the password").await;
@@ -185,9 +204,10 @@ async fn wrong_email_and_wrong_password_look_alike() {
     );
 }
 
-#[tokio::test]
-async fn repeated_failures_lock_the_email() {
-    let (state, _folder) = empty_state().await;
+async fn repeated_failures_lock_the_email(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     set_up(&state).await;
 
     for _ in 0..5 {
@@ -207,9 +227,10 @@ async fn repeated_failures_lock_the_email() {
     );
 }
 
-#[tokio::test]
-async fn sign_out_ends_the_session() {
-    let (state, _folder) = empty_state().await;
+async fn sign_out_ends_the_session(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     let cookie = set_up(&state).await;
 
     let signed_out = send(&state, "DELETE", "/api/session", Some(&cookie), None, &[]).await;
@@ -224,9 +245,10 @@ async fn sign_out_ends_the_session() {
     assert_eq!(after.body["code"], "signed_out");
 }
 
-#[tokio::test]
-async fn password_change_ends_other_sessions() {
-    let (state, _folder) = empty_state().await;
+async fn password_change_ends_other_sessions(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     let first = set_up(&state).await;
     let second = cookie_pair(
         &sign_in(&state, "dana@example.org", PASSWORD)
@@ -257,9 +279,10 @@ async fn password_change_ends_other_sessions() {
     assert_eq!(with_old.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn cross_site_writes_are_refused() {
-    let (state, _folder) = empty_state().await;
+async fn cross_site_writes_are_refused(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     let cookie = set_up(&state).await;
     let school = json!({"name": "Lincoln Elementary"});
 
@@ -297,9 +320,10 @@ async fn cross_site_writes_are_refused() {
     assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
 }
 
-#[tokio::test]
-async fn an_invitation_sets_the_password_once() {
-    let (state, _folder) = empty_state().await;
+async fn an_invitation_sets_the_password_once(backend: Backend) {
+    let Some((state, _database)) = empty_state(backend).await else {
+        return;
+    };
     let cookie = set_up(&state).await;
     let invited = send(
         &state,

@@ -10,7 +10,7 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use axum::response::Response;
 use cairn_server::accounts::AccountStore;
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::SqlStorage;
 use cairn_server::{app, AppState};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -59,7 +59,7 @@ fn copy_public(from: &Path, to: &Path) {
 /// A server state over a fresh database whose static files are in `site`.
 async fn state_for(site: &Path) -> (AppState, TempDir) {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let storage = SqliteStorage::open(&folder.path().join("cairn.db"))
+    let storage = SqlStorage::open_sqlite(&folder.path().join("cairn.db"))
         .await
         .expect("the database opens");
     let accounts = AccountStore::new(storage.pool().clone());

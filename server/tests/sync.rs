@@ -15,19 +15,27 @@ use cairn_plan::{PlanDocument, PlanSummary};
 use cairn_server::accounts::AccountStore;
 use cairn_server::hub::Hub;
 use cairn_server::storage::{
-    AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError, StoredDocument,
-    COMPACTION_THRESHOLD,
+    AppendOutcome, ChangesAfter, NewChange, PlanIndexEntry, SqlStorage, Storage, StorageError,
+    StoredDocument, COMPACTION_THRESHOLD,
 };
 use cairn_server::AppState;
 use cairn_sync::{DocumentId, ErrorCode, Message, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
+use cairn_server::storage::Backend;
 use client::{Received, SyncClient, WAIT};
 use server::{database_path, TestServer};
 
+on_both_backends!(
+    two_clients_converge_through_the_server,
+    acked_change_is_in_the_database,
+    compaction_keeps_document_across_restart,
+    corrupt_document_is_never_overwritten,
+);
+
 /// Counts the stored change rows of `doc` with `hash`.
 async fn change_rows_with_hash(server: &TestServer, doc: DocumentId, hash: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1 AND hash = ?2")
+    sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1 AND hash = $2")
         .bind(doc.to_string())
         .bind(hash)
         .fetch_one(server.pool())
@@ -48,9 +56,10 @@ async fn assert_connection_still_syncs(server: &TestServer, client: &mut SyncCli
     assert!(client.is_saved(doc), "the connection stopped syncing");
 }
 
-#[tokio::test]
-async fn two_clients_converge_through_the_server() {
-    let (server, _folder) = TestServer::start().await;
+async fn two_clients_converge_through_the_server(backend: Backend) {
+    let Some((server, _database)) = TestServer::start_for(backend).await else {
+        return;
+    };
     let doc = server.new_plan().await;
 
     let mut alice = server.client().await;
@@ -84,9 +93,10 @@ async fn two_clients_converge_through_the_server() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn acked_change_is_in_the_database() {
-    let (server, _folder) = TestServer::start().await;
+async fn acked_change_is_in_the_database(backend: Backend) {
+    let Some((server, _database)) = TestServer::start_for(backend).await else {
+        return;
+    };
     let doc = server.new_plan().await;
     let mut client = server.client().await;
 
@@ -105,7 +115,7 @@ async fn acked_change_is_in_the_database() {
 
     let rows = change_rows_with_hash(&server, doc, &head.to_string()).await;
     assert_eq!(rows, 1, "the acknowledged change has no row");
-    let indexed: String = sqlx::query_scalar("SELECT title FROM plan_index WHERE document_id = ?1")
+    let indexed: String = sqlx::query_scalar("SELECT title FROM plan_index WHERE document_id = $1")
         .bind(doc.to_string())
         .fetch_one(server.pool())
         .await
@@ -116,7 +126,7 @@ async fn acked_change_is_in_the_database() {
 
 /// Storage whose next `fail_appends` appends fail, over a real database.
 struct FlakyStorage {
-    inner: SqliteStorage,
+    inner: SqlStorage,
     fail_appends: AtomicUsize,
 }
 
@@ -151,6 +161,14 @@ impl Storage for FlakyStorage {
             return Err(StorageError::Database(sqlx::Error::PoolTimedOut));
         }
         self.inner.append_changes(id, changes, summary).await
+    }
+
+    async fn changes_after(
+        &self,
+        id: DocumentId,
+        after_seq: i64,
+    ) -> Result<Option<ChangesAfter>, StorageError> {
+        self.inner.changes_after(id, after_seq).await
     }
 
     async fn compact(
@@ -190,7 +208,7 @@ impl Storage for FlakyStorage {
 #[tokio::test]
 async fn failed_write_acks_only_after_retry() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let sqlite = SqliteStorage::open(&database_path(&folder))
+    let sqlite = SqlStorage::open_sqlite(&database_path(&folder))
         .await
         .expect("the database opens");
     let flaky = Arc::new(FlakyStorage {
@@ -350,10 +368,10 @@ async fn sync_before_open_is_rejected() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn compaction_keeps_document_across_restart() {
-    let folder = tempfile::tempdir().expect("a temporary folder");
-    let server = TestServer::start_on(database_path(&folder)).await;
+async fn compaction_keeps_document_across_restart(backend: Backend) {
+    let Some((server, database)) = TestServer::start_for(backend).await else {
+        return;
+    };
     let doc = server.new_plan().await;
 
     // Enough separate changes to pass the threshold in one write, then a
@@ -377,12 +395,12 @@ async fn compaction_keeps_document_across_restart() {
     }
 
     let snapshots: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = ?1 AND snapshot IS NOT NULL")
+        sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = $1 AND snapshot IS NOT NULL")
             .bind(doc.to_string())
             .fetch_one(server.pool())
             .await
             .expect("the documents table can be read");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
         .bind(doc.to_string())
         .fetch_one(server.pool())
         .await
@@ -392,7 +410,7 @@ async fn compaction_keeps_document_across_restart() {
     drop(client);
     server.stop().await;
 
-    let restarted = TestServer::start_on(database_path(&folder)).await;
+    let restarted = TestServer::start_over(&database).await;
     let mut fresh = restarted.client().await;
     fresh.open(doc, PlanDocument::empty()).await;
     fresh
@@ -450,7 +468,7 @@ async fn presence_reaches_other_peers_only() {
 #[tokio::test]
 async fn idle_document_unloads_and_reloads() {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let sqlite = SqliteStorage::open(&database_path(&folder))
+    let sqlite = SqlStorage::open_sqlite(&database_path(&folder))
         .await
         .expect("the database opens");
     let storage: Arc<dyn Storage> = Arc::new(sqlite.clone());
@@ -487,9 +505,10 @@ async fn idle_document_unloads_and_reloads() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn corrupt_document_is_never_overwritten() {
-    let (server, folder) = TestServer::start().await;
+async fn corrupt_document_is_never_overwritten(backend: Backend) {
+    let Some((server, database)) = TestServer::start_for(backend).await else {
+        return;
+    };
     let doc = server.new_plan().await;
     let mut alice = server.client().await;
     alice.open(doc, PlanDocument::create()).await;
@@ -502,14 +521,15 @@ async fn corrupt_document_is_never_overwritten() {
     drop(alice);
     server.stop().await;
 
-    let restarted = TestServer::start_on(database_path(&folder)).await;
-    sqlx::query("UPDATE changes SET bytes = x'00010203' WHERE document_id = ?1")
+    let restarted = TestServer::start_over(&database).await;
+    sqlx::query("UPDATE changes SET bytes = $2 WHERE document_id = $1")
         .bind(doc.to_string())
+        .bind(vec![0_u8, 1, 2, 3])
         .execute(restarted.pool())
         .await
         .expect("the rows can be damaged");
     let rows_before: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
             .bind(doc.to_string())
             .fetch_one(restarted.pool())
             .await
@@ -518,7 +538,7 @@ async fn corrupt_document_is_never_overwritten() {
     let mut bob = restarted.client().await;
     bob.open(doc, PlanDocument::create()).await;
     let (error_doc, code) = bob.next_error().await;
-    let rows_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+    let rows_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
         .bind(doc.to_string())
         .fetch_one(restarted.pool())
         .await

@@ -258,6 +258,41 @@ impl ServerDocument {
         outbound
     }
 
+    /// Applies changes that another server process has already committed
+    /// to the shared storage, counts them as durable, and returns what
+    /// [`Self::mark_durable`] returns: an `Ack` for every peer and the sync
+    /// messages that carry the changes on to them. Changes already in the
+    /// document are skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`SyncError::ChangesRejected`] if automerge rejects the changes; the
+    /// document is then unchanged as far as automerge guarantees (see
+    /// [`Self::receive_sync`]).
+    pub fn apply_stored(
+        &mut self,
+        changes: Vec<automerge::Change>,
+    ) -> Result<Vec<Outbound>, SyncError> {
+        let deps: BTreeSet<ChangeHash> = changes
+            .iter()
+            .flat_map(|change| change.deps().iter().copied())
+            .collect();
+        let heads: Vec<ChangeHash> = changes
+            .iter()
+            .map(automerge::Change::hash)
+            .filter(|hash| !deps.contains(hash))
+            .collect();
+
+        self.doc
+            .apply_changes(changes)
+            .map_err(|source| SyncError::ChangesRejected {
+                doc: self.id,
+                source: Box::new(source),
+            })?;
+
+        Ok(self.mark_durable(&heads))
+    }
+
     /// Generates the sync messages that peers are due now: replies to
     /// messages that brought no new changes, and anything held back that
     /// may be sent. Returns nothing for a peer that is up to date, whose

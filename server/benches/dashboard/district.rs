@@ -8,13 +8,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use cairn_server::accounts::{AccountStore, NewPerson, Person, PlanRecord, Role, School};
 use cairn_server::auth::token::{new_token, token_hash};
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::SqlStorage;
 use cairn_server::AppState;
 use cairn_sync::DocumentId;
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::content::{SCHOOL_LEVELS, SCHOOL_NAMES};
 use super::plans::{generate_plan, DISTRICT_NAME};
@@ -24,7 +24,7 @@ pub struct District {
     pub id: uuid::Uuid,
     pub state: AppState,
     /// The database under `state`, for queries of the benchmark's own.
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub schools: Vec<School>,
     pub admin: Person,
     /// The admin's `Cookie` header value, `cairn_session=…`.
@@ -48,11 +48,11 @@ impl District {
     /// Opens a new database at `path` and creates the district, `schools`
     /// schools and a district admin with a session that never expires.
     pub async fn create(path: &Path, schools: usize) -> anyhow::Result<Self> {
-        let sqlite = SqliteStorage::open(path)
+        let sqlite = SqlStorage::open_sqlite(path)
             .await
             .with_context(|| format!("opening the database {} failed", path.display()))?;
-        let pool = sqlite.pool().clone();
-        let accounts = AccountStore::new(pool.clone());
+        let pool = sqlite.pool().sqlx().clone();
+        let accounts = AccountStore::new(sqlite.pool().clone());
         let state = AppState::new(Arc::new(sqlite), accounts, "target/site");
         let accounts = &state.accounts;
 

@@ -1,18 +1,19 @@
 //! The account records in the database: [`AccountStore`].
 //!
-//! NOTE: the queries are SQLite's. They use only portable SQL apart from the
-//! `?N` placeholders, so a PostgreSQL backend can share them once it exists.
+//! The queries run unchanged on SQLite and PostgreSQL: they use `$N`
+//! placeholders and only SQL that both understand (see
+//! [`crate::storage::pool`]).
 
 use std::collections::HashMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 use uuid::Uuid;
 
 use super::model::{Access, District, Person, PersonId, PersonStatus, PlanRecord, Role, School};
-use crate::storage::{from_millis, now_millis, StorageError};
+use crate::storage::{from_millis, now_millis, DbPool, StorageError};
 use cairn_sync::DocumentId;
 
 mod review;
@@ -20,10 +21,10 @@ mod review;
 pub use review::{DecisionRecord, IndexRow, NewDecision};
 
 /// Districts, schools, people, sessions, plan records, shares, actor ids
-/// and the change log, in one SQLite database.
+/// and the change log, in one SQLite or PostgreSQL database.
 #[derive(Clone, Debug)]
 pub struct AccountStore {
-    pool: SqlitePool,
+    pool: DbPool,
 }
 
 /// A person to create.
@@ -85,7 +86,7 @@ fn normalize_email(email: &str) -> String {
 
 impl AccountStore {
     /// Wraps the pool of a migrated database.
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
 
@@ -94,7 +95,7 @@ impl AccountStore {
     /// Returns whether anyone, active or invited, exists.
     pub async fn has_people(&self) -> Result<bool, StorageError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE removed_at IS NULL")
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool.sqlx())
             .await?;
         Ok(count > 0)
     }
@@ -102,7 +103,7 @@ impl AccountStore {
     /// Creates a district, and gives it every plan that belongs to no
     /// district yet (documents stored before districts existed).
     pub async fn create_district(&self, name: &str) -> Result<District, StorageError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
         let id = insert_district(&mut transaction, name, now_millis()).await?;
         transaction.commit().await?;
         Ok(District {
@@ -114,7 +115,7 @@ impl AccountStore {
     /// Lists every district, by name.
     pub async fn districts(&self) -> Result<Vec<District>, StorageError> {
         let rows = sqlx::query("SELECT id, name FROM districts ORDER BY name")
-            .fetch_all(&self.pool)
+            .fetch_all(self.pool.sqlx())
             .await?;
         rows.iter()
             .map(|row| {
@@ -141,13 +142,13 @@ impl AccountStore {
         let id = Uuid::new_v4();
         let name = name.trim();
         let inserted = sqlx::query(
-            "INSERT INTO schools (id, district_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO schools (id, district_id, name, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id.to_string())
         .bind(district.to_string())
         .bind(name)
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(self.pool.sqlx())
         .await;
         match inserted {
             Ok(_) => Ok(School {
@@ -165,9 +166,9 @@ impl AccountStore {
 
     /// Lists the schools of a district, by name.
     pub async fn schools(&self, district: Uuid) -> Result<Vec<School>, StorageError> {
-        let rows = sqlx::query("SELECT id, name FROM schools WHERE district_id = ?1 ORDER BY name")
+        let rows = sqlx::query("SELECT id, name FROM schools WHERE district_id = $1 ORDER BY name")
             .bind(district.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(self.pool.sqlx())
             .await?;
         rows.iter()
             .map(|row| {
@@ -189,12 +190,12 @@ impl AccountStore {
     pub async fn create_person(&self, new: NewPerson) -> Result<Person, StorageError> {
         let id = Uuid::new_v4();
         let email = normalize_email(&new.email);
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
 
         let inserted = sqlx::query(
             "INSERT INTO people (id, district_id, email, name, role, password_hash, \
                                  invite_token_hash, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.to_string())
         .bind(new.district_id.to_string())
@@ -214,7 +215,7 @@ impl AccountStore {
             Err(error) => return Err(error.into()),
         }
         for school in &new.school_ids {
-            sqlx::query("INSERT INTO person_schools (person_id, school_id) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO person_schools (person_id, school_id) VALUES ($1, $2)")
                 .bind(id.to_string())
                 .bind(school.to_string())
                 .execute(&mut *transaction)
@@ -244,11 +245,11 @@ impl AccountStore {
     ) -> Result<Option<(Person, Option<String>)>, StorageError> {
         let query = format!(
             "SELECT id, district_id, email, name, role, password_hash FROM people \
-             WHERE removed_at IS NULL AND {condition} = ?1"
+             WHERE removed_at IS NULL AND {condition} = $1"
         );
         let Some(row) = sqlx::query(&query)
             .bind(value)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool.sqlx())
             .await?
         else {
             return Ok(None);
@@ -294,9 +295,9 @@ impl AccountStore {
 
     async fn school_ids_of(&self, id: PersonId) -> Result<Vec<Uuid>, StorageError> {
         let rows: Vec<String> =
-            sqlx::query_scalar("SELECT school_id FROM person_schools WHERE person_id = ?1")
+            sqlx::query_scalar("SELECT school_id FROM person_schools WHERE person_id = $1")
                 .bind(id.to_string())
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool.sqlx())
                 .await?;
         rows.iter()
             .map(|id| parse_uuid("person_schools", id))
@@ -307,17 +308,17 @@ impl AccountStore {
     pub async fn people(&self, district: Uuid) -> Result<Vec<Person>, StorageError> {
         let rows = sqlx::query(
             "SELECT id, district_id, email, name, role, password_hash FROM people \
-             WHERE removed_at IS NULL AND district_id = ?1 ORDER BY name, email",
+             WHERE removed_at IS NULL AND district_id = $1 ORDER BY name, email",
         )
         .bind(district.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         let links = sqlx::query(
             "SELECT person_id, school_id FROM person_schools \
-             WHERE person_id IN (SELECT id FROM people WHERE district_id = ?1)",
+             WHERE person_id IN (SELECT id FROM people WHERE district_id = $1)",
         )
         .bind(district.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         let mut schools: HashMap<String, Vec<Uuid>> = HashMap::new();
         for link in &links {
@@ -345,28 +346,28 @@ impl AccountStore {
         school_ids: Option<&[Uuid]>,
         name: Option<&str>,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
         if let Some(role) = role {
-            sqlx::query("UPDATE people SET role = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE people SET role = $2 WHERE id = $1")
                 .bind(id.to_string())
                 .bind(role.as_str())
                 .execute(&mut *transaction)
                 .await?;
         }
         if let Some(name) = name {
-            sqlx::query("UPDATE people SET name = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE people SET name = $2 WHERE id = $1")
                 .bind(id.to_string())
                 .bind(name.trim())
                 .execute(&mut *transaction)
                 .await?;
         }
         if let Some(school_ids) = school_ids {
-            sqlx::query("DELETE FROM person_schools WHERE person_id = ?1")
+            sqlx::query("DELETE FROM person_schools WHERE person_id = $1")
                 .bind(id.to_string())
                 .execute(&mut *transaction)
                 .await?;
             for school in school_ids {
-                sqlx::query("INSERT INTO person_schools (person_id, school_id) VALUES (?1, ?2)")
+                sqlx::query("INSERT INTO person_schools (person_id, school_id) VALUES ($1, $2)")
                     .bind(id.to_string())
                     .bind(school.to_string())
                     .execute(&mut *transaction)
@@ -381,17 +382,17 @@ impl AccountStore {
     /// schools. The row stays, so history still names them.
     pub async fn remove_person(&self, id: PersonId) -> Result<(), StorageError> {
         let id = id.to_string();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
         sqlx::query(
-            "UPDATE people SET removed_at = ?2, invite_token_hash = NULL, password_hash = NULL \
-             WHERE id = ?1",
+            "UPDATE people SET removed_at = $2, invite_token_hash = NULL, password_hash = NULL \
+             WHERE id = $1",
         )
         .bind(&id)
         .bind(now_millis())
         .execute(&mut *transaction)
         .await?;
         for table in ["sessions", "plan_members", "person_schools"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = ?1"))
+            sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
                 .bind(&id)
                 .execute(&mut *transaction)
                 .await?;
@@ -410,7 +411,7 @@ impl AccountStore {
         password_hash: String,
     ) -> Result<Option<PersonId>, StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
         let people: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE removed_at IS NULL")
                 .fetch_one(&mut *transaction)
@@ -433,7 +434,7 @@ impl AccountStore {
         let person = Uuid::new_v4();
         sqlx::query(
             "INSERT INTO people (id, district_id, email, name, role, password_hash, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(person.to_string())
         .bind(&district)
@@ -458,24 +459,24 @@ impl AccountStore {
         name: Option<&str>,
     ) -> Result<Option<PersonId>, StorageError> {
         let id: Option<String> = sqlx::query_scalar(
-            "UPDATE people SET password_hash = ?2, name = COALESCE(?3, name), \
+            "UPDATE people SET password_hash = $2, name = COALESCE($3, name), \
                                invite_token_hash = NULL \
-             WHERE invite_token_hash = ?1 AND removed_at IS NULL RETURNING id",
+             WHERE invite_token_hash = $1 AND removed_at IS NULL RETURNING id",
         )
         .bind(token_hash)
         .bind(password_hash)
         .bind(name.map(str::trim))
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool.sqlx())
         .await?;
         id.map(|id| parse_uuid("people", &id)).transpose()
     }
 
     /// Sets a new invite token for an invited person.
     pub async fn set_invite(&self, id: PersonId, token_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("UPDATE people SET invite_token_hash = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE people SET invite_token_hash = $2 WHERE id = $1")
             .bind(id.to_string())
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(self.pool.sqlx())
             .await?;
         Ok(())
     }
@@ -483,13 +484,13 @@ impl AccountStore {
     /// Sets a person's password hash, clears their invite token and ends
     /// every session of theirs.
     pub async fn set_password(&self, id: PersonId, hash: &str) -> Result<(), StorageError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("UPDATE people SET password_hash = ?2, invite_token_hash = NULL WHERE id = ?1")
+        let mut transaction = self.pool.begin_write().await?;
+        sqlx::query("UPDATE people SET password_hash = $2, invite_token_hash = NULL WHERE id = $1")
             .bind(id.to_string())
             .bind(hash)
             .execute(&mut *transaction)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE person_id = ?1")
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1")
             .bind(id.to_string())
             .execute(&mut *transaction)
             .await?;
@@ -508,13 +509,13 @@ impl AccountStore {
     ) -> Result<(), StorageError> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, person_id, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(person.to_string())
         .bind(now_millis())
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(self.pool.sqlx())
         .await?;
         Ok(())
     }
@@ -522,11 +523,11 @@ impl AccountStore {
     /// Finds the person of an unexpired session.
     pub async fn session_person(&self, token_hash: &str) -> Result<Option<Person>, StorageError> {
         let person: Option<String> = sqlx::query_scalar(
-            "SELECT person_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            "SELECT person_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now_millis())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool.sqlx())
         .await?;
         match person {
             Some(id) => self.person(parse_uuid("sessions", &id)?).await,
@@ -536,9 +537,9 @@ impl AccountStore {
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(self.pool.sqlx())
             .await?;
         Ok(())
     }
@@ -547,9 +548,9 @@ impl AccountStore {
 
     /// The district and school of a plan, or `None` when it has no record.
     pub async fn plan(&self, document: DocumentId) -> Result<Option<PlanRecord>, StorageError> {
-        let row = sqlx::query("SELECT district_id, school_id FROM plans WHERE document_id = ?1")
+        let row = sqlx::query("SELECT district_id, school_id FROM plans WHERE document_id = $1")
             .bind(document.to_string())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool.sqlx())
             .await?;
         row.map(|row| plan_from_row(&row)).transpose()
     }
@@ -566,8 +567,8 @@ impl AccountStore {
         record: PlanRecord,
         created_by: PersonId,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = ?1")
+        let mut transaction = self.pool.begin_write().await?;
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE id = $1")
             .bind(document.to_string())
             .fetch_one(&mut *transaction)
             .await?;
@@ -587,7 +588,7 @@ impl AccountStore {
         record: PlanRecord,
         created_by: Option<PersonId>,
     ) -> Result<(), StorageError> {
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
         insert_plan(&mut transaction, document, record, created_by).await?;
         transaction.commit().await?;
         Ok(())
@@ -601,12 +602,12 @@ impl AccountStore {
     ) -> Result<Vec<(DocumentId, PlanRecord, Option<Access>)>, StorageError> {
         let rows = sqlx::query(
             "SELECT p.document_id, p.district_id, p.school_id, m.access FROM plans p \
-             LEFT JOIN plan_members m ON m.document_id = p.document_id AND m.person_id = ?2 \
-             WHERE p.district_id = ?1",
+             LEFT JOIN plan_members m ON m.document_id = p.document_id AND m.person_id = $2 \
+             WHERE p.district_id = $1",
         )
         .bind(district.to_string())
         .bind(person.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         rows.iter()
             .map(|row| {
@@ -630,11 +631,11 @@ impl AccountStore {
         person: PersonId,
     ) -> Result<Option<Access>, StorageError> {
         let access: Option<String> = sqlx::query_scalar(
-            "SELECT access FROM plan_members WHERE document_id = ?1 AND person_id = ?2",
+            "SELECT access FROM plan_members WHERE document_id = $1 AND person_id = $2",
         )
         .bind(document.to_string())
         .bind(person.to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool.sqlx())
         .await?;
         Ok(access.as_deref().and_then(Access::parse))
     }
@@ -644,10 +645,10 @@ impl AccountStore {
         let rows = sqlx::query(
             "SELECT m.person_id, m.access, p.name, p.email FROM plan_members m \
              JOIN people p ON p.id = m.person_id \
-             WHERE m.document_id = ?1 AND p.removed_at IS NULL ORDER BY p.name, p.email",
+             WHERE m.document_id = $1 AND p.removed_at IS NULL ORDER BY p.name, p.email",
         )
         .bind(document.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         rows.iter()
             .map(|row| {
@@ -671,13 +672,13 @@ impl AccountStore {
         access: Access,
     ) -> Result<(), StorageError> {
         sqlx::query(
-            "INSERT INTO plan_members (document_id, person_id, access) VALUES (?1, ?2, ?3) \
+            "INSERT INTO plan_members (document_id, person_id, access) VALUES ($1, $2, $3) \
              ON CONFLICT (document_id, person_id) DO UPDATE SET access = excluded.access",
         )
         .bind(document.to_string())
         .bind(person.to_string())
         .bind(access.as_str())
-        .execute(&self.pool)
+        .execute(self.pool.sqlx())
         .await?;
         Ok(())
     }
@@ -688,10 +689,10 @@ impl AccountStore {
         document: DocumentId,
         person: PersonId,
     ) -> Result<(), StorageError> {
-        sqlx::query("DELETE FROM plan_members WHERE document_id = ?1 AND person_id = ?2")
+        sqlx::query("DELETE FROM plan_members WHERE document_id = $1 AND person_id = $2")
             .bind(document.to_string())
             .bind(person.to_string())
-            .execute(&self.pool)
+            .execute(self.pool.sqlx())
             .await?;
         Ok(())
     }
@@ -706,17 +707,17 @@ impl AccountStore {
         person: PersonId,
     ) -> Result<PersonId, StorageError> {
         sqlx::query(
-            "INSERT INTO actors (actor_id, person_id, first_seen_at) VALUES (?1, ?2, ?3) \
+            "INSERT INTO actors (actor_id, person_id, first_seen_at) VALUES ($1, $2, $3) \
              ON CONFLICT (actor_id) DO NOTHING",
         )
         .bind(actor)
         .bind(person.to_string())
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(self.pool.sqlx())
         .await?;
-        let owner: String = sqlx::query_scalar("SELECT person_id FROM actors WHERE actor_id = ?1")
+        let owner: String = sqlx::query_scalar("SELECT person_id FROM actors WHERE actor_id = $1")
             .bind(actor)
-            .fetch_one(&self.pool)
+            .fetch_one(self.pool.sqlx())
             .await?;
         parse_uuid("actors", &owner)
     }
@@ -729,10 +730,10 @@ impl AccountStore {
         let rows = sqlx::query(
             "SELECT c.hash, c.person_id, c.received_at, p.name FROM change_log c \
              LEFT JOIN people p ON p.id = c.person_id \
-             WHERE c.document_id = ?1 ORDER BY c.received_at, c.rowid",
+             WHERE c.document_id = $1 ORDER BY c.received_at, c.rowid",
         )
         .bind(document.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         rows.iter()
             .map(|row| {
@@ -751,12 +752,12 @@ impl AccountStore {
 /// Inserts a district and gives it every stored document that belongs to
 /// no district yet (documents stored before districts existed).
 async fn insert_district(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
     now: i64,
 ) -> Result<Uuid, StorageError> {
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO districts (id, name, created_at) VALUES (?1, ?2, ?3)")
+    sqlx::query("INSERT INTO districts (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(id.to_string())
         .bind(name.trim())
         .bind(now)
@@ -765,7 +766,7 @@ async fn insert_district(
     sqlx::query(
         "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at, \
                             review_status) \
-         SELECT d.id, ?1, NULL, NULL, ?2, COALESCE(i.status, 'draft') FROM documents d \
+         SELECT d.id, $1, NULL, NULL, $2, COALESCE(i.status, 'draft') FROM documents d \
          LEFT JOIN plan_index i ON i.document_id = d.id \
          WHERE d.id NOT IN (SELECT document_id FROM plans)",
     )
@@ -777,14 +778,14 @@ async fn insert_district(
 }
 
 async fn insert_plan(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     document: DocumentId,
     record: PlanRecord,
     created_by: Option<PersonId>,
 ) -> Result<(), StorageError> {
     let inserted = sqlx::query(
         "INSERT INTO plans (document_id, district_id, school_id, created_by, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(document.to_string())
     .bind(record.district_id.to_string())
@@ -802,7 +803,7 @@ async fn insert_plan(
     }
 }
 
-fn person_from_row(row: &SqliteRow) -> Result<Person, StorageError> {
+fn person_from_row(row: &AnyRow) -> Result<Person, StorageError> {
     let role: String = row.try_get("role")?;
     let hash: Option<String> = row.try_get("password_hash")?;
     Ok(Person {
@@ -820,7 +821,7 @@ fn person_from_row(row: &SqliteRow) -> Result<Person, StorageError> {
     })
 }
 
-fn plan_from_row(row: &SqliteRow) -> Result<PlanRecord, StorageError> {
+fn plan_from_row(row: &AnyRow) -> Result<PlanRecord, StorageError> {
     let school: Option<String> = row.try_get("school_id")?;
     Ok(PlanRecord {
         district_id: parse_uuid("plans", row.try_get("district_id")?)?,

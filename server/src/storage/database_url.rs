@@ -1,5 +1,6 @@
 //! Parsing of `DATABASE_URL` into the database to open.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use super::StorageError;
@@ -9,13 +10,28 @@ use super::StorageError;
 pub const DEFAULT_SQLITE_PATH: &str = "data/cairn.db";
 
 /// The database that `DATABASE_URL` names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     /// A SQLite database file, created with its folder if missing.
     Sqlite {
         /// The file, absolute or relative to the current directory.
         path: PathBuf,
     },
+    /// A PostgreSQL database, which must exist already.
+    Postgres {
+        /// The URL as given, `postgres://` or `postgresql://`. It can hold
+        /// a password, so it is never logged: `Debug` shows only the scheme.
+        url: String,
+    },
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite { path } => f.debug_struct("Sqlite").field("path", path).finish(),
+            Self::Postgres { .. } => f.debug_struct("Postgres").finish_non_exhaustive(),
+        }
+    }
 }
 
 impl DatabaseUrl {
@@ -25,6 +41,7 @@ impl DatabaseUrl {
     /// - `sqlite://PATH` or `sqlite:PATH`: the SQLite file at `PATH`
     ///   (`sqlite:///abs/cairn.db` is absolute, `sqlite://data/cairn.db`
     ///   relative);
+    /// - `postgres://…` or `postgresql://…`: that PostgreSQL database;
     /// - anything without `://`: a SQLite file path.
     ///
     /// # Errors
@@ -37,6 +54,12 @@ impl DatabaseUrl {
         if value.is_empty() {
             return Ok(Self::Sqlite {
                 path: PathBuf::from(DEFAULT_SQLITE_PATH),
+            });
+        }
+
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            return Ok(Self::Postgres {
+                url: value.to_owned(),
             });
         }
 
@@ -77,13 +100,8 @@ impl DatabaseUrl {
 }
 
 fn unsupported_scheme(scheme: &str) -> StorageError {
-    let hint = match scheme {
-        "postgres" | "postgresql" => "; PostgreSQL support is not built yet",
-        _ => "",
-    };
     StorageError::UnsupportedUrl {
         scheme: format!("{scheme}://"),
-        hint,
     }
 }
 
@@ -94,7 +112,7 @@ mod tests {
     fn sqlite_path(value: Option<&str>) -> Option<PathBuf> {
         match DatabaseUrl::parse(value) {
             Ok(DatabaseUrl::Sqlite { path }) => Some(path),
-            Err(_) => None,
+            Ok(DatabaseUrl::Postgres { .. }) | Err(_) => None,
         }
     }
 
@@ -135,17 +153,30 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(
             message,
-            "DATABASE_URL `foo://` is not supported (expected sqlite:// or a file path)"
+            "DATABASE_URL `foo://` is not supported (expected sqlite://, postgres:// or a file path)"
         );
     }
 
     #[test]
-    fn postgres_url_hides_the_password() {
-        let message = DatabaseUrl::parse(Some("postgres://user:secret@localhost/test"))
-            .err()
-            .map(|error| error.to_string())
-            .unwrap_or_default();
-        assert!(!message.contains("secret"), "{message}");
+    fn both_postgres_schemes_name_postgres() {
+        for url in [
+            "postgres://user@localhost/cairn",
+            "postgresql://user@localhost/cairn",
+        ] {
+            assert_eq!(
+                DatabaseUrl::parse(Some(url)).ok(),
+                Some(DatabaseUrl::Postgres {
+                    url: url.to_owned()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn postgres_url_debug_hides_the_password() {
+        let parsed = DatabaseUrl::parse(Some("postgres://user:secret@localhost/test"));
+        let shown = format!("{parsed:?}");
+        assert!(!shown.contains("secret"), "{shown}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use cairn_plan::review::ReviewAction;
 use cairn_plan::PlanStatus;
 use cairn_sync::DocumentId;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 use tracing::warn;
 
@@ -88,9 +88,9 @@ impl AccountStore {
         document: DocumentId,
     ) -> Result<Option<PlanStatus>, StorageError> {
         let status: Option<String> =
-            sqlx::query_scalar("SELECT review_status FROM plans WHERE document_id = ?1")
+            sqlx::query_scalar("SELECT review_status FROM plans WHERE document_id = $1")
                 .bind(document.to_string())
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.pool.sqlx())
                 .await?;
         status
             .map(|status| parse_status("plans", &status))
@@ -103,9 +103,9 @@ impl AccountStore {
         district: uuid::Uuid,
     ) -> Result<HashMap<DocumentId, PlanStatus>, StorageError> {
         let rows =
-            sqlx::query("SELECT document_id, review_status FROM plans WHERE district_id = ?1")
+            sqlx::query("SELECT document_id, review_status FROM plans WHERE district_id = $1")
                 .bind(district.to_string())
-                .fetch_all(&self.pool)
+                .fetch_all(self.pool.sqlx())
                 .await?;
         rows.iter()
             .map(|row| {
@@ -124,10 +124,10 @@ impl AccountStore {
         document: DocumentId,
         status: PlanStatus,
     ) -> Result<(), StorageError> {
-        sqlx::query("UPDATE plans SET review_status = ?2 WHERE document_id = ?1")
+        sqlx::query("UPDATE plans SET review_status = $2 WHERE document_id = $1")
             .bind(document.to_string())
             .bind(status.as_str())
-            .execute(&self.pool)
+            .execute(self.pool.sqlx())
             .await?;
         Ok(())
     }
@@ -141,10 +141,10 @@ impl AccountStore {
         decision: NewDecision<'_>,
     ) -> Result<bool, StorageError> {
         let id = document.to_string();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
 
         let moved = sqlx::query(
-            "UPDATE plans SET review_status = ?3 WHERE document_id = ?1 AND review_status = ?2",
+            "UPDATE plans SET review_status = $3 WHERE document_id = $1 AND review_status = $2",
         )
         .bind(&id)
         .bind(decision.from.as_str())
@@ -160,7 +160,7 @@ impl AccountStore {
         sqlx::query(
             "INSERT INTO plan_decisions (document_id, action, from_status, to_status, person_id, \
                                          comment, heads, decided_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(decision.action.as_str())
@@ -186,10 +186,10 @@ impl AccountStore {
             "SELECT d.action, d.from_status, d.to_status, d.person_id, p.name, d.comment, \
                     d.heads, d.decided_at \
              FROM plan_decisions d LEFT JOIN people p ON p.id = d.person_id \
-             WHERE d.document_id = ?1 ORDER BY d.decided_at, d.rowid",
+             WHERE d.document_id = $1 ORDER BY d.decided_at, d.rowid",
         )
         .bind(document.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         rows.iter().map(decision_from_row).collect()
     }
@@ -201,10 +201,10 @@ impl AccountStore {
         district: uuid::Uuid,
         person: PersonId,
     ) -> Result<Vec<IndexRow>, StorageError> {
-        let rows = sqlx::query(&format!("{INDEX_ROWS} WHERE p.district_id = ?1"))
+        let rows = sqlx::query(&format!("{INDEX_ROWS} WHERE p.district_id = $1"))
             .bind(district.to_string())
             .bind(person.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(self.pool.sqlx())
             .await?;
         rows.iter().map(index_row).collect()
     }
@@ -218,18 +218,18 @@ impl AccountStore {
         document: DocumentId,
     ) -> Result<Option<IndexRow>, StorageError> {
         let row = sqlx::query(&format!(
-            "{INDEX_ROWS} WHERE p.district_id = ?1 AND p.document_id = ?3"
+            "{INDEX_ROWS} WHERE p.district_id = $1 AND p.document_id = $3"
         ))
         .bind(district.to_string())
         .bind(person.to_string())
         .bind(document.to_string())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pool.sqlx())
         .await?;
         row.as_ref().map(index_row).transpose()
     }
 }
 
-/// The plans joined with their index rows and the share of person `?2`. A
+/// The plans joined with their index rows and the share of person `$2`. A
 /// plan recorded before its first change was stored has no index row yet
 /// and reads as an empty plan last changed when it was recorded.
 const INDEX_ROWS: &str = "SELECT p.document_id, p.district_id, p.school_id, p.review_status, \
@@ -238,13 +238,13 @@ const INDEX_ROWS: &str = "SELECT p.document_id, p.district_id, p.school_id, p.re
         COALESCE(i.updated_at, p.created_at) AS updated_at, i.metrics \
      FROM plans p \
      LEFT JOIN plan_index i ON i.document_id = p.document_id \
-     LEFT JOIN plan_members m ON m.document_id = p.document_id AND m.person_id = ?2";
+     LEFT JOIN plan_members m ON m.document_id = p.document_id AND m.person_id = $2";
 
 fn parse_status(table: &'static str, value: &str) -> Result<PlanStatus, StorageError> {
     PlanStatus::from_str(value).map_err(|error| invalid(table, error.to_string()))
 }
 
-fn decision_from_row(row: &SqliteRow) -> Result<DecisionRecord, StorageError> {
+fn decision_from_row(row: &AnyRow) -> Result<DecisionRecord, StorageError> {
     let table = "plan_decisions";
     let action: String = row.try_get("action")?;
     let person: Option<String> = row.try_get("person_id")?;
@@ -262,7 +262,7 @@ fn decision_from_row(row: &SqliteRow) -> Result<DecisionRecord, StorageError> {
     })
 }
 
-fn index_row(row: &SqliteRow) -> Result<IndexRow, StorageError> {
+fn index_row(row: &AnyRow) -> Result<IndexRow, StorageError> {
     let id: String = row.try_get("document_id")?;
     let id = DocumentId::from_str(&id).map_err(|error| invalid("plans", error.to_string()))?;
     let access: Option<String> = row.try_get("access")?;

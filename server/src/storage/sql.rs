@@ -1,129 +1,108 @@
-//! The SQLite backend of [`Storage`], over a `sqlx::SqlitePool`.
+//! The one implementation of [`Storage`], over a [`DbPool`] of either
+//! backend.
 //!
-//! The database runs in WAL mode with `synchronous = FULL`, so a committed
-//! transaction survives a crash of the process and of the machine, and
-//! readers (the plan list, `cairn export`) do not block the writer. Writing
-//! transactions start with `BEGIN IMMEDIATE`, which takes the write lock up
-//! front instead of failing when a read turns into a write.
+//! On SQLite the database runs in WAL mode with `synchronous = FULL`, so a
+//! committed transaction survives a crash of the process and of the
+//! machine, and readers (the plan list, `cairn export`) do not block the
+//! writer. On PostgreSQL, appending changes also sends a change notice
+//! (see [`super::listener`]) in the same transaction, so other server
+//! processes hear of the changes exactly when they are committed.
 
-use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use cairn_plan::dashboard::METRICS_VERSION;
 use cairn_plan::{PlanStatus, PlanSummary};
 use cairn_sync::DocumentId;
-use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{Row, Sqlite, Transaction};
-use tracing::{info, instrument};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tracing::info;
 
+use super::listener::{ChangeNotice, CHANGES_CHANNEL};
+use super::pool::{Backend, DbPool};
 use super::{
-    from_millis, now_millis, AppendOutcome, NewChange, PlanIndexEntry, Storage, StorageError,
-    StoredChange, StoredDocument,
+    from_millis, now_millis, AppendOutcome, ChangesAfter, NewChange, PlanIndexEntry, Storage,
+    StorageError, StoredChange, StoredDocument,
 };
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// The maximum number of open connections. SQLite has one writer at a
-/// time, so more connections only help concurrent readers.
-const MAX_CONNECTIONS: u32 = 8;
-
-/// How long a statement waits for another connection's write lock before it
-/// fails with "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Storage in one SQLite database file.
+/// Documents, changes and the plan index in a SQLite or PostgreSQL
+/// database.
 #[derive(Clone, Debug)]
-pub struct SqliteStorage {
-    pool: SqlitePool,
+pub struct SqlStorage {
+    pool: DbPool,
 }
 
-impl SqliteStorage {
-    /// Opens (creating it and its folder if missing) the database file at
+impl SqlStorage {
+    /// Stores documents in the database of `pool`.
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+
+    /// Opens (creating it and its folder if missing) the SQLite file at
     /// `path` and applies the migrations.
     ///
     /// # Errors
     ///
-    /// [`StorageError::CreateFolder`], [`StorageError::Database`] when the
-    /// file cannot be opened, and [`StorageError::Migrate`].
-    #[instrument(skip_all, fields(path = %path.display()))]
-    pub async fn open(path: &Path) -> Result<Self, StorageError> {
-        let folder = path
-            .parent()
-            .filter(|folder| !folder.as_os_str().is_empty());
-        if let Some(folder) = folder {
-            tokio::fs::create_dir_all(folder).await.map_err(|source| {
-                StorageError::CreateFolder {
-                    path: folder.to_path_buf(),
-                    source,
-                }
-            })?;
-        }
-
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
-            .await?;
-
-        MIGRATOR.run(&pool).await?;
-        info!("opened the SQLite database and applied its migrations");
-
-        Ok(Self { pool })
+    /// Any error of [`DbPool::open_sqlite`].
+    pub async fn open_sqlite(path: &std::path::Path) -> Result<Self, StorageError> {
+        Ok(Self::new(DbPool::open_sqlite(path).await?))
     }
 
-    /// The connection pool, for queries outside the [`Storage`] trait.
-    pub fn pool(&self) -> &SqlitePool {
+    /// The connection pool, for the account store and for queries outside
+    /// the [`Storage`] trait.
+    pub fn pool(&self) -> &DbPool {
         &self.pool
     }
 }
 
 #[async_trait]
-impl Storage for SqliteStorage {
+impl Storage for SqlStorage {
     async fn load_document(&self, id: DocumentId) -> Result<Option<StoredDocument>, StorageError> {
         let id_text = id.to_string();
-        let mut connection = self.pool.acquire().await?;
+        let mut transaction = self.pool.begin_read().await?;
 
-        let snapshot: Option<Option<Vec<u8>>> =
-            sqlx::query_scalar("SELECT snapshot FROM documents WHERE id = ?1")
-                .bind(&id_text)
-                .fetch_optional(&mut *connection)
-                .await?;
-        let Some(snapshot) = snapshot else {
+        let row = sqlx::query("SELECT snapshot, last_seq FROM documents WHERE id = $1")
+            .bind(&id_text)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        let Some(row) = row else {
             return Ok(None);
         };
+        let snapshot: Option<Vec<u8>> = row.try_get("snapshot")?;
+        let last_seq: i64 = row.try_get("last_seq")?;
 
-        let rows =
-            sqlx::query("SELECT seq, hash, bytes FROM changes WHERE document_id = ?1 ORDER BY seq")
-                .bind(&id_text)
-                .fetch_all(&mut *connection)
-                .await?;
-
-        let mut changes = Vec::with_capacity(rows.len());
-        for row in rows {
-            changes.push(StoredChange {
-                seq: row.try_get("seq")?,
-                hash: row.try_get("hash")?,
-                bytes: row.try_get("bytes")?,
-            });
-        }
+        let changes = change_rows_after(&mut transaction, &id_text, 0).await?;
+        transaction.commit().await?;
 
         Ok(Some(StoredDocument {
             id,
             snapshot,
+            last_seq,
             changes,
         }))
+    }
+
+    async fn changes_after(
+        &self,
+        id: DocumentId,
+        after_seq: i64,
+    ) -> Result<Option<ChangesAfter>, StorageError> {
+        let id_text = id.to_string();
+        let mut transaction = self.pool.begin_read().await?;
+
+        let last_seq: Option<i64> =
+            sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = $1")
+                .bind(&id_text)
+                .fetch_optional(&mut *transaction)
+                .await?;
+        let Some(last_seq) = last_seq else {
+            return Ok(None);
+        };
+
+        let changes = change_rows_after(&mut transaction, &id_text, after_seq).await?;
+        transaction.commit().await?;
+
+        Ok(Some(ChangesAfter { last_seq, changes }))
     }
 
     async fn create_document(
@@ -133,11 +112,11 @@ impl Storage for SqliteStorage {
         summary: &PlanSummary,
     ) -> Result<(), StorageError> {
         let now = now_millis();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
 
         let inserted = sqlx::query(
             "INSERT INTO documents (id, snapshot, last_seq, created_at, updated_at) \
-             VALUES (?1, ?2, 0, ?3, ?3)",
+             VALUES ($1, $2, 0, $3, $3)",
         )
         .bind(id.to_string())
         .bind(snapshot)
@@ -165,11 +144,11 @@ impl Storage for SqliteStorage {
     ) -> Result<AppendOutcome, StorageError> {
         let id_text = id.to_string();
         let now = now_millis();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
 
         sqlx::query(
             "INSERT INTO documents (id, snapshot, last_seq, created_at, updated_at) \
-             VALUES (?1, NULL, 0, ?2, ?2) \
+             VALUES ($1, NULL, 0, $2, $2) \
              ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at",
         )
         .bind(&id_text)
@@ -177,7 +156,7 @@ impl Storage for SqliteStorage {
         .execute(&mut *transaction)
         .await?;
 
-        let mut last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = ?1")
+        let mut last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = $1")
             .bind(&id_text)
             .fetch_one(&mut *transaction)
             .await?;
@@ -185,7 +164,7 @@ impl Storage for SqliteStorage {
         for change in changes {
             let inserted = sqlx::query(
                 "INSERT INTO changes (document_id, seq, hash, bytes, received_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5) \
+                 VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (document_id, hash) DO NOTHING",
             )
             .bind(&id_text)
@@ -199,7 +178,7 @@ impl Storage for SqliteStorage {
                 last_seq += 1;
                 sqlx::query(
                     "INSERT INTO change_log (document_id, hash, person_id, received_at) \
-                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (document_id, hash) DO NOTHING",
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (document_id, hash) DO NOTHING",
                 )
                 .bind(&id_text)
                 .bind(change.hash.to_string())
@@ -210,7 +189,7 @@ impl Storage for SqliteStorage {
             }
         }
 
-        sqlx::query("UPDATE documents SET last_seq = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE documents SET last_seq = $2 WHERE id = $1")
             .bind(&id_text)
             .bind(last_seq)
             .execute(&mut *transaction)
@@ -218,8 +197,21 @@ impl Storage for SqliteStorage {
 
         upsert_plan_index(&mut transaction, id, summary, now).await?;
 
+        if self.pool.backend() == Backend::Postgres {
+            let notice = ChangeNotice {
+                instance: self.pool.instance(),
+                document: id,
+                last_seq,
+            };
+            sqlx::query("SELECT 1 FROM pg_notify($1, $2)")
+                .bind(CHANGES_CHANNEL)
+                .bind(notice.to_string())
+                .execute(&mut *transaction)
+                .await?;
+        }
+
         let change_rows: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = ?1")
+            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1")
                 .bind(&id_text)
                 .fetch_one(&mut *transaction)
                 .await?;
@@ -239,16 +231,42 @@ impl Storage for SqliteStorage {
         through_seq: i64,
     ) -> Result<(), StorageError> {
         let id_text = id.to_string();
-        let mut transaction = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut transaction = self.pool.begin_write().await?;
 
-        sqlx::query("UPDATE documents SET snapshot = ?2, updated_at = ?3 WHERE id = ?1")
+        // Locks the document's row, so that no append or other compaction
+        // of it runs until this transaction ends.
+        sqlx::query("UPDATE documents SET updated_at = $2 WHERE id = $1")
             .bind(&id_text)
-            .bind(snapshot)
             .bind(now_millis())
             .execute(&mut *transaction)
             .await?;
 
-        sqlx::query("DELETE FROM changes WHERE document_id = ?1 AND seq <= ?2")
+        // Another server process may have compacted further meanwhile: then
+        // the row after `through_seq` is gone, and its snapshot contains
+        // changes that `snapshot` may lack, so it must stay.
+        let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM documents WHERE id = $1")
+            .bind(&id_text)
+            .fetch_one(&mut *transaction)
+            .await?;
+        let next_row: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE document_id = $1 AND seq = $2")
+                .bind(&id_text)
+                .bind(through_seq + 1)
+                .fetch_one(&mut *transaction)
+                .await?;
+        if last_seq > through_seq && next_row == 0 {
+            transaction.commit().await?;
+            info!(document_id = %id, through_seq, "skipped a compaction: another server process compacted further");
+            return Ok(());
+        }
+
+        sqlx::query("UPDATE documents SET snapshot = $2 WHERE id = $1")
+            .bind(&id_text)
+            .bind(snapshot)
+            .execute(&mut *transaction)
+            .await?;
+
+        sqlx::query("DELETE FROM changes WHERE document_id = $1 AND seq <= $2")
             .bind(&id_text)
             .bind(through_seq)
             .execute(&mut *transaction)
@@ -264,7 +282,7 @@ impl Storage for SqliteStorage {
                     goal_count, action_count, updated_at \
              FROM plan_index ORDER BY updated_at DESC, rowid DESC",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
 
         rows.iter().map(plan_index_entry).collect()
@@ -272,10 +290,10 @@ impl Storage for SqliteStorage {
 
     async fn stale_index_entries(&self) -> Result<Vec<DocumentId>, StorageError> {
         let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT document_id FROM plan_index WHERE metrics_version < ?1 OR metrics IS NULL",
+            "SELECT document_id FROM plan_index WHERE metrics_version < $1 OR metrics IS NULL",
         )
         .bind(METRICS_VERSION)
-        .fetch_all(&self.pool)
+        .fetch_all(self.pool.sqlx())
         .await?;
         ids.iter()
             .map(|id| {
@@ -293,10 +311,10 @@ impl Storage for SqliteStorage {
         summary: &PlanSummary,
     ) -> Result<(), StorageError> {
         sqlx::query(
-            "UPDATE plan_index SET title = ?2, district = ?3, school = ?4, school_year = ?5, \
-                 focus_area = ?6, status = ?7, goal_count = ?8, action_count = ?9, \
-                 metrics = ?10, metrics_version = ?11 \
-             WHERE document_id = ?1 AND (metrics_version < ?11 OR metrics IS NULL)",
+            "UPDATE plan_index SET title = $2, district = $3, school = $4, school_year = $5, \
+                 focus_area = $6, status = $7, goal_count = $8, action_count = $9, \
+                 metrics = $10, metrics_version = $11 \
+             WHERE document_id = $1 AND (metrics_version < $11 OR metrics IS NULL)",
         )
         .bind(id.to_string())
         .bind(&summary.title)
@@ -309,13 +327,13 @@ impl Storage for SqliteStorage {
         .bind(i64::try_from(summary.action_count).unwrap_or(i64::MAX))
         .bind(metrics_json(summary)?)
         .bind(METRICS_VERSION)
-        .execute(&self.pool)
+        .execute(self.pool.sqlx())
         .await?;
         Ok(())
     }
 
     async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(self.pool.sqlx()).await?;
         Ok(())
     }
 
@@ -324,8 +342,34 @@ impl Storage for SqliteStorage {
     }
 }
 
+/// Reads the change rows of a document whose `seq` is above `after_seq`,
+/// in `seq` order.
+async fn change_rows_after(
+    transaction: &mut Transaction<'_, Any>,
+    id: &str,
+    after_seq: i64,
+) -> Result<Vec<StoredChange>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT seq, hash, bytes FROM changes WHERE document_id = $1 AND seq > $2 ORDER BY seq",
+    )
+    .bind(id)
+    .bind(after_seq)
+    .fetch_all(&mut **transaction)
+    .await?;
+
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in rows {
+        changes.push(StoredChange {
+            seq: row.try_get("seq")?,
+            hash: row.try_get("hash")?,
+            bytes: row.try_get("bytes")?,
+        });
+    }
+    Ok(changes)
+}
+
 async fn upsert_plan_index(
-    transaction: &mut Transaction<'_, Sqlite>,
+    transaction: &mut Transaction<'_, Any>,
     id: DocumentId,
     summary: &PlanSummary,
     now: i64,
@@ -334,7 +378,7 @@ async fn upsert_plan_index(
         "INSERT INTO plan_index (document_id, title, district, school, school_year, focus_area, \
                                  status, goal_count, action_count, updated_at, metrics, \
                                  metrics_version) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (document_id) DO UPDATE SET \
              title = excluded.title, district = excluded.district, school = excluded.school, \
              school_year = excluded.school_year, focus_area = excluded.focus_area, \
@@ -367,7 +411,7 @@ fn metrics_json(summary: &PlanSummary) -> Result<String, StorageError> {
     })
 }
 
-fn plan_index_entry(row: &SqliteRow) -> Result<PlanIndexEntry, StorageError> {
+fn plan_index_entry(row: &AnyRow) -> Result<PlanIndexEntry, StorageError> {
     let invalid = |reason: String| StorageError::InvalidRow {
         table: "plan_index",
         reason,
