@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use automerge::{ActorId, Automerge, ChangeHash, ReadDoc};
 use cairn_plan::{PlanDocument, RootCause};
-use cairn_server::storage::{SqliteStorage, Storage};
+use cairn_server::storage::{SqlStorage, Storage};
 use cairn_sync::DocumentId;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -135,7 +135,7 @@ struct FaultRun {
     server_back_at: usize,
     restarts: usize,
     /// The database read directly, never failing, for the checks.
-    checker: SqliteStorage,
+    checker: SqlStorage,
     plans: Vec<DocumentId>,
     clients: Vec<FaultClient>,
     /// The step at which each offline client reconnects.
@@ -185,7 +185,7 @@ impl FaultRun {
         let faults = Faults::new(rng.random(), rates);
 
         let server = CrashableServer::start(path, Arc::clone(&faults)).await;
-        let checker = SqliteStorage::open(path)
+        let checker = SqlStorage::open_sqlite(path)
             .await
             .expect("the checker opens the database");
         let mut plans = Vec::new();
@@ -538,7 +538,7 @@ impl FaultRun {
         if let Some(server) = self.server.take() {
             server.kill();
         }
-        let reopened = SqliteStorage::open(&self.path)
+        let reopened = SqlStorage::open_sqlite(&self.path)
             .await
             .expect("the database opens again");
 
@@ -595,7 +595,7 @@ impl FaultRun {
 
 /// Loads a stored document straight from the database. A stored document
 /// that does not load fails the test.
-async fn load_stored(storage: &SqliteStorage, doc: DocumentId) -> Option<Automerge> {
+async fn load_stored(storage: &SqlStorage, doc: DocumentId) -> Option<Automerge> {
     let stored = storage
         .load_document(doc)
         .await
@@ -611,7 +611,7 @@ async fn load_stored(storage: &SqliteStorage, doc: DocumentId) -> Option<Automer
 /// change rows. Every append and every compaction changes it.
 type Fingerprint = Option<(i64, i64, Option<i64>, i64, Option<i64>)>;
 
-async fn fingerprint(storage: &SqliteStorage, doc: DocumentId) -> Fingerprint {
+async fn fingerprint(storage: &SqlStorage, doc: DocumentId) -> Fingerprint {
     sqlx::query_as(
         "SELECT d.last_seq, d.updated_at, length(d.snapshot), \
                 (SELECT COUNT(*) FROM changes c WHERE c.document_id = d.id), \
@@ -619,7 +619,7 @@ async fn fingerprint(storage: &SqliteStorage, doc: DocumentId) -> Fingerprint {
          FROM documents d WHERE d.id = ?1",
     )
     .bind(doc.to_string())
-    .fetch_optional(storage.pool())
+    .fetch_optional(storage.pool().sqlx())
     .await
     .unwrap_or_else(|error| panic!("reading the rows of document {doc} failed: {error}"))
 }

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::SqlStorage;
 use cairn_sync::DocumentId;
 use tokio::runtime::Runtime;
 
@@ -42,7 +42,7 @@ impl CrashableServer {
         let path: PathBuf = path.to_path_buf();
         let server = runtime
             .spawn(async move {
-                let sqlite = SqliteStorage::open(&path)
+                let sqlite = SqlStorage::open_sqlite(&path)
                     .await
                     .expect("the database opens");
                 let storage = Arc::new(FaultyStorage::new(sqlite.clone(), faults));

@@ -1,4 +1,4 @@
-//! A `Storage` over the real `SqliteStorage` that fails some calls, as a
+//! A `Storage` over the real `SqlStorage` that fails some calls, as a
 //! seeded random generator decides.
 //!
 //! A failure happens either before the call reaches the database (nothing is
@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use cairn_plan::PlanSummary;
 use cairn_server::storage::{
-    AppendOutcome, NewChange, PlanIndexEntry, SqliteStorage, Storage, StorageError, StoredDocument,
+    AppendOutcome, ChangesAfter, NewChange, PlanIndexEntry, SqlStorage, Storage, StorageError,
+    StoredDocument,
 };
 use cairn_sync::DocumentId;
 use rand::rngs::StdRng;
@@ -141,15 +142,15 @@ async fn failing<T>(
     }
 }
 
-/// `SqliteStorage` with seeded failures.
+/// `SqlStorage` with seeded failures.
 pub struct FaultyStorage {
-    inner: SqliteStorage,
+    inner: SqlStorage,
     faults: Arc<Faults>,
 }
 
 impl FaultyStorage {
     /// Wraps `inner`, failing calls as `faults` decides.
-    pub fn new(inner: SqliteStorage, faults: Arc<Faults>) -> Self {
+    pub fn new(inner: SqlStorage, faults: Arc<Faults>) -> Self {
         Self { inner, faults }
     }
 }
@@ -168,6 +169,26 @@ impl Storage for FaultyStorage {
             return Err(injected());
         }
         self.inner.load_document(id).await
+    }
+
+    /// Fails as often as a load does, and counts as one: the document
+    /// task reads the change rows after its own before it compacts.
+    async fn changes_after(
+        &self,
+        id: DocumentId,
+        after_seq: i64,
+    ) -> Result<Option<ChangesAfter>, StorageError> {
+        let failure = self.faults.draw(self.faults.rates.load);
+        self.faults.count(|counts| {
+            counts.loads += 1;
+            if failure != Failure::None {
+                counts.failed_loads += 1;
+            }
+        });
+        if failure != Failure::None {
+            return Err(injected());
+        }
+        self.inner.changes_after(id, after_seq).await
     }
 
     async fn create_document(
