@@ -8,7 +8,7 @@
 //! `docs/operations.md` and `docs/accounts.md` describe.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
@@ -41,18 +41,9 @@ pub async fn start(
     folder: &Path,
     plan_ids: &[[u8; 16]],
 ) -> anyhow::Result<(ServerProcess, CairnTarget)> {
-    let database = folder.join("cairn.db");
-    create_admin(binary, folder, &database)?;
-
-    let addr = free_loopback_addr()?;
-    let mut command = Command::new(binary);
-    command
-        .args(["serve", "--addr", &addr.to_string(), "--site-root"])
-        .arg(folder.join("site"))
-        .env("DATABASE_URL", &database)
-        .env("RUST_LOG", "info")
-        .current_dir(folder);
-    let server = ServerProcess::start("cairn", command, addr, folder.join("cairn.log")).await?;
+    create_admin(binary, folder, &folder.join("cairn.db"))?;
+    let server = serve(binary, folder).await?;
+    let addr = server.addr;
 
     let cookie = sign_in(addr).await?;
     let mut plans = Vec::with_capacity(plan_ids.len());
@@ -65,6 +56,21 @@ pub async fn start(
     Ok((server, CairnTarget::new(addr, cookie, plans)))
 }
 
+/// Starts `cairn serve` over the database in `folder` on a free port, at
+/// the default log level.
+pub async fn serve(binary: &Path, folder: &Path) -> anyhow::Result<ServerProcess> {
+    let addr = free_loopback_addr()?;
+    let mut command = Command::new(binary);
+    command
+        .args(["serve", "--addr", &addr.to_string(), "--site-root"])
+        .arg(folder.join("site"))
+        .env("DATABASE_URL", folder.join("cairn.db"))
+        .env("RUST_LOG", "info")
+        .current_dir(folder);
+    let log = folder.join(format!("cairn-{}.log", addr.port()));
+    ServerProcess::start("cairn", command, addr, log).await
+}
+
 impl CairnTarget {
     /// Describes a server at `addr` where the session `cookie`
     /// (`cairn_session=…`) may edit `plans`.
@@ -75,9 +81,15 @@ impl CairnTarget {
             plans,
         }
     }
+
+    /// Returns the same session and plans on a server that listens on
+    /// `addr`, such as the same database served again.
+    pub fn moved_to(&self, addr: SocketAddr) -> Self {
+        Self::new(addr, self.cookie.clone(), self.plans.clone())
+    }
 }
 
-fn create_admin(binary: &Path, folder: &Path, database: &PathBuf) -> anyhow::Result<()> {
+fn create_admin(binary: &Path, folder: &Path, database: &Path) -> anyhow::Result<()> {
     let mut child = Command::new(binary)
         .args(["admin", "create-user", "--email", EMAIL])
         .args(["--role", "district-admin", "--district", "Bench District"])

@@ -19,7 +19,7 @@ use crate::report::Latencies;
 
 /// The size of each echo message in bytes, about the size of the sync frame
 /// that carries one small edit.
-const MESSAGE_BYTES: usize = 160;
+pub const MESSAGE_BYTES: usize = 160;
 
 /// Serves WebSocket echo on `addr` until the process is stopped.
 pub async fn serve(addr: SocketAddr) -> anyhow::Result<()> {

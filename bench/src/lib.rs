@@ -10,3 +10,4 @@ pub mod load;
 pub mod process;
 pub mod repo;
 pub mod report;
+pub mod scenarios;

@@ -143,6 +143,9 @@ pub struct LoadResult {
     pub window: Duration,
     /// How long connecting and the first sync of all clients took.
     pub connect_time: Duration,
+    /// The mean size of the clients' replicas saved with Automerge at the
+    /// end of the run.
+    pub mean_saved_bytes: usize,
     /// The server's CPU time during the window and the drain, and its peak
     /// memory over its whole life.
     pub usage: ProcessUsage,
@@ -342,8 +345,9 @@ pub async fn run<T: Target>(
     let usage_after = process_usage(server_pid)?;
 
     stop_tx.send_replace(true);
+    let mut saved_bytes = Vec::with_capacity(tasks.len());
     for task in tasks {
-        task.await.context("a client task panicked")?;
+        saved_bytes.extend(task.await.context("a client task panicked")?);
     }
     while let Ok(report) = reports.try_recv() {
         if let ClientReport::Failed(error) = report {
@@ -360,6 +364,7 @@ pub async fn run<T: Target>(
         edits_delivered: tracker.edits_delivered,
         window: workload.duration,
         connect_time,
+        mean_saved_bytes: saved_bytes.iter().sum::<usize>() / saved_bytes.len().max(1),
         usage: ProcessUsage {
             cpu_seconds: usage_after.cpu_seconds - usage_before.cpu_seconds,
             peak_rss_bytes: usage_after.peak_rss_bytes,
@@ -370,13 +375,20 @@ pub async fn run<T: Target>(
 
 /// Runs one client until the coordinator stops it, reporting failures
 /// through the report channel instead of returning them.
-async fn run_client<P: Protocol>(socket: Socket, protocol: P, setup: ClientSetup) {
+///
+/// Returns the size of the client's replica saved with Automerge at the end,
+/// or `None` after a failure.
+async fn run_client<P: Protocol>(socket: Socket, protocol: P, setup: ClientSetup) -> Option<usize> {
     let reports = setup.reports.clone();
     let index = setup.index;
-    if let Err(error) = drive_client(socket, protocol, setup).await {
-        let _ = reports.send(ClientReport::Failed(
-            error.context(format!("client {index}")),
-        ));
+    match drive_client(socket, protocol, setup).await {
+        Ok(saved_bytes) => Some(saved_bytes),
+        Err(error) => {
+            let _ = reports.send(ClientReport::Failed(
+                error.context(format!("client {index}")),
+            ));
+            None
+        }
     }
 }
 
@@ -384,7 +396,7 @@ async fn drive_client<P: Protocol>(
     mut socket: Socket,
     mut protocol: P,
     setup: ClientSetup,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     let now_ms = |origin: Instant| u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX);
     let ClientSetup {
         index,
@@ -476,7 +488,7 @@ async fn drive_client<P: Protocol>(
 
             _ = stop.changed() => {
                 let _ = socket.close(None).await;
-                return Ok(());
+                return Ok(doc.save().len());
             }
         }
     }
@@ -504,7 +516,8 @@ fn record_errors<P: Protocol>(protocol: &mut P, tracker: &Mutex<Tracker>) {
     }
 }
 
-async fn send_frames(socket: &mut Socket, frames: Vec<Vec<u8>>) -> anyhow::Result<()> {
+/// Sends `frames` in order and flushes the socket.
+pub async fn send_frames(socket: &mut Socket, frames: Vec<Vec<u8>>) -> anyhow::Result<()> {
     if frames.is_empty() {
         return Ok(());
     }

@@ -9,16 +9,16 @@
 //! server the run starts as a child process.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use cairn_bench::load::Workload;
-use cairn_bench::report::{self, Row};
-use cairn_bench::{cairn, echo, load, process, repo};
+use cairn_bench::report::{self, Row, ScenarioRow};
+use cairn_bench::{cairn, echo, load, process, repo, scenarios};
 
 /// Sync load benchmark: Cairn against automerge-repo, with an echo floor.
 #[derive(Debug, Parser)]
@@ -61,8 +61,24 @@ struct RunArgs {
     /// Maximum seconds to wait for the window's edits to arrive after it.
     #[arg(long, default_value_t = 30)]
     drain_s: u64,
+    /// The servers to measure, in this order.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "cairn,automerge-repo,echo"
+    )]
+    servers: Vec<Server>,
+    /// The number of changes of the offline backlog merged after the load;
+    /// 0 skips the backlog and the large-plan measurements.
+    #[arg(long, default_value_t = 10_000)]
+    backlog_changes: usize,
+    /// The minimum saved size in bytes of the large plan that is uploaded,
+    /// then loaded from a freshly started server.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    large_plan_bytes: usize,
     /// The `cairn` binary to measure.
-    #[arg(long)]
+    #[arg(long, default_value = "target/release/cairn")]
     cairn: PathBuf,
     /// The folder with `server.mjs` and the installed npm packages of
     /// automerge-repo.
@@ -78,6 +94,17 @@ struct RunArgs {
     /// The command that started the run, for the report.
     #[arg(long)]
     command_line: Option<String>,
+}
+
+/// A server `run` can measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Server {
+    /// `cairn serve`.
+    Cairn,
+    /// automerge-repo's Node sync server in `--node-folder`.
+    AutomergeRepo,
+    /// The WebSocket echo floor.
+    Echo,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -105,85 +132,45 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         duration: Duration::from_secs(args.duration_s),
         drain: Duration::from_secs(args.drain_s),
     };
-    let seeding = Workload {
-        clients: args.plans,
-        warmup: Duration::ZERO,
-        duration: Duration::ZERO,
-        drain: Duration::ZERO,
-        ..workload.clone()
-    };
-    let cairn_binary = process::absolute(&args.cairn)?;
-    let node_folder = process::absolute(&args.node_folder)?;
     let folder = tempfile::tempdir().context("creating a temporary folder")?;
 
     let (plan_ids, initial_docs) = initial_plans(args.plans)?;
     let mut context = machine_context(&args, &workload, &initial_docs);
     let mut rows = Vec::new();
 
-    progress("cairn: setting up");
-    let cairn_folder = folder.path().join("cairn");
-    std::fs::create_dir_all(&cairn_folder)?;
-    let (server, target) = cairn::start(&cairn_binary, &cairn_folder, &plan_ids).await?;
-    let target = Arc::new(target);
-    let loaded = load_average();
-    let result = async {
-        load::run(target.clone(), server.pid(), &seeding, &initial_docs).await?;
-        progress("cairn: measuring");
-        load::run(target, server.pid(), &workload, &initial_docs).await
+    let mut scenario_rows = Vec::new();
+    for server in &args.servers {
+        let loaded = load_average();
+        let (row, scenarios) = match server {
+            Server::Cairn => {
+                context.push(format!("- Load average before the Cairn run: {loaded}."));
+                measure_cairn(&args, folder.path(), &plan_ids, &initial_docs, &workload).await?
+            }
+            Server::AutomergeRepo => {
+                context.push(format!(
+                    "- Load average before the automerge-repo run: {loaded}."
+                ));
+                measure_repo(&args, folder.path(), &plan_ids, &initial_docs, &workload).await?
+            }
+            Server::Echo => {
+                context.push(format!("- Load average before the echo run: {loaded}."));
+                (measure_echo(folder.path(), &workload).await?, None)
+            }
+        };
+        rows.push(row);
+        scenario_rows.extend(scenarios);
     }
-    .await;
-    let result = result
-        .with_context(|| format!("the Cairn run; server log:\n{}", tail(&server.log_text())))?;
-    context.push(format!("- Load average before the Cairn run: {loaded}."));
-    server.stop()?;
-    rows.push(Row::from_load("Cairn", result));
-
-    progress("automerge-repo: setting up");
-    let repo_folder = folder.path().join("repo");
-    std::fs::create_dir_all(&repo_folder)?;
-    let (server, target) = repo::start(&node_folder, &repo_folder, &plan_ids).await?;
-    let target = Arc::new(target);
-    let loaded = load_average();
-    let result = async {
-        load::run(target.clone(), server.pid(), &seeding, &initial_docs).await?;
-        progress("automerge-repo: measuring");
-        load::run(target, server.pid(), &workload, &initial_docs).await
-    }
-    .await;
-    let result = result.with_context(|| {
-        format!(
-            "the automerge-repo run; server log:\n{}",
-            tail(&server.log_text())
-        )
-    })?;
-    context.push(format!(
-        "- Load average before the automerge-repo run: {loaded}."
-    ));
-    server.stop()?;
-    rows.push(Row::from_load("automerge-repo", result));
-
-    progress("echo: measuring");
-    let server = echo::start(folder.path()).await?;
-    let loaded = load_average();
-    let result = echo::run(&server, &workload).await?;
-    context.push(format!("- Load average before the echo run: {loaded}."));
-    server.stop()?;
-    let seconds = workload.duration.as_secs_f64();
-    rows.push(Row {
-        name: "WebSocket echo (floor)".to_owned(),
-        measures: "round trip",
-        sent_per_second: result.sent as f64 / seconds,
-        delivered_per_second: result.received as f64 / seconds,
-        usage: result.usage,
-        notes: format!(
-            "{} messages of 160 bytes timed, {} echoed",
-            result.sent, result.received
-        ),
-        latencies: result.latencies,
-    });
     context.push(format!("- Load average at the end: {}.", load_average()));
 
-    let section = report::render(&context, &rows);
+    let mut section = report::render(&context, &rows);
+    if !scenario_rows.is_empty() {
+        section.push('\n');
+        section.push_str(&report::render_scenarios(
+            args.backlog_changes,
+            args.large_plan_bytes,
+            &scenario_rows,
+        ));
+    }
     match &args.output {
         Some(path) => {
             report::write_section(path, &section)?;
@@ -195,6 +182,244 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Merges an offline backlog into the first plan and uploads a large plan
+/// as the last plan, each with one new client. Returns both times and the
+/// heads of the large plan.
+async fn push_backlog_and_large_plan<T: load::Target>(
+    target: &T,
+    args: &RunArgs,
+    initial_docs: &[Vec<u8>],
+) -> anyhow::Result<(Duration, Duration, Vec<automerge::ChangeHash>)> {
+    let synced =
+        |doc: &automerge::Automerge, client: &T::Client| load::Protocol::is_synced(client, doc);
+
+    let backlog = scenarios::offline_backlog(&initial_docs[0], args.backlog_changes)?;
+    let backlog_time =
+        scenarios::sync_one(target, 0, automerge::Automerge::load(&backlog)?, synced)
+            .await
+            .context("merging the offline backlog")?;
+
+    let last = initial_docs.len() - 1;
+    let large = scenarios::large_plan(&initial_docs[last], args.large_plan_bytes)?;
+    let large_heads = scenarios::heads_of(&large)?;
+    let upload_time =
+        scenarios::sync_one(target, last, automerge::Automerge::load(&large)?, synced)
+            .await
+            .context("uploading the large plan")?;
+
+    Ok((backlog_time, upload_time, large_heads))
+}
+
+/// Opens plan `plan` with an empty replica on a server that just started,
+/// and returns the time until the replica holds `heads`.
+async fn cold_load<T: load::Target>(
+    target: &T,
+    plan: usize,
+    heads: &[automerge::ChangeHash],
+) -> anyhow::Result<Duration> {
+    scenarios::sync_one(target, plan, automerge::Automerge::new(), |doc, _| {
+        scenarios::contains_heads(doc, heads)
+    })
+    .await
+    .context("loading the large plan from a restarted server")
+}
+
+/// Seeds the plans with one client each, then runs the workload, against
+/// `cairn serve`.
+async fn measure_cairn(
+    args: &RunArgs,
+    folder: &Path,
+    plan_ids: &[[u8; 16]],
+    initial_docs: &[Vec<u8>],
+    workload: &Workload,
+) -> anyhow::Result<(Row, Option<ScenarioRow>)> {
+    progress("cairn: setting up");
+    let binary = process::absolute(&args.cairn)?;
+    let folder = folder.join("cairn");
+    std::fs::create_dir_all(&folder)?;
+    let (server, target) = cairn::start(&binary, &folder, plan_ids).await?;
+    let target = Arc::new(target);
+
+    let result = seed_and_run(target.clone(), server.pid(), initial_docs, workload).await;
+    let result = result
+        .with_context(|| format!("the Cairn run; server log:\n{}", tail(&server.log_text())))?;
+    let stored = stored_bytes_per_plan(&folder.join("cairn.db"));
+
+    let mut scenarios = None;
+    if args.backlog_changes > 0 {
+        progress("cairn: offline backlog and large plan");
+        let (backlog, upload, large_heads) =
+            push_backlog_and_large_plan(target.as_ref(), args, initial_docs).await?;
+        server.stop()?;
+        let server = cairn::serve(&binary, &folder).await?;
+        let restarted = target.moved_to(server.addr);
+        let cold_load = cold_load(&restarted, initial_docs.len() - 1, &large_heads).await?;
+        server.stop()?;
+        scenarios = Some(ScenarioRow::new("Cairn", backlog, upload, cold_load));
+    } else {
+        server.stop()?;
+    }
+
+    let saved = result.mean_saved_bytes;
+    let mut row = Row::from_load("Cairn", result);
+    match stored {
+        Ok(stored) => {
+            row.notes.push_str(&format!(
+                "; the database stores {stored} bytes per plan (snapshot and change rows) against {saved} bytes of Automerge `save()`"
+            ));
+        }
+        Err(error) => progress(&format!(
+            "the stored size per plan is not reported: {error:#}"
+        )),
+    }
+    Ok((row, scenarios))
+}
+
+/// Returns the mean number of bytes that Cairn's SQLite database holds per
+/// plan: the snapshot plus the change rows not yet compacted into it. Reads
+/// with the `sqlite3` command line.
+fn stored_bytes_per_plan(database: &Path) -> anyhow::Result<u64> {
+    let query = "SELECT (SELECT COALESCE(SUM(LENGTH(snapshot)), 0) FROM documents) \
+                 + (SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM changes), \
+                 (SELECT COUNT(*) FROM documents);";
+    let output = std::process::Command::new("sqlite3")
+        .arg(database)
+        .arg(query)
+        .output()
+        .context("running sqlite3")?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "sqlite3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (bytes, documents) = text
+        .trim()
+        .split_once('|')
+        .with_context(|| format!("sqlite3 returned {text:?}"))?;
+    let bytes: u64 = bytes.parse()?;
+    let documents: u64 = documents.parse()?;
+    Ok(bytes / documents.max(1))
+}
+
+/// Returns the total size of the files under `folder`.
+fn folder_bytes(folder: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for entry in
+        std::fs::read_dir(folder).with_context(|| format!("listing {}", folder.display()))?
+    {
+        let entry = entry?;
+        let metadata = entry.metadata()?;
+        total += if metadata.is_dir() {
+            folder_bytes(&entry.path())?
+        } else {
+            metadata.len()
+        };
+    }
+    Ok(total)
+}
+
+/// Seeds the plans with one client each, then runs the workload, against
+/// automerge-repo's sync server.
+async fn measure_repo(
+    args: &RunArgs,
+    folder: &Path,
+    plan_ids: &[[u8; 16]],
+    initial_docs: &[Vec<u8>],
+    workload: &Workload,
+) -> anyhow::Result<(Row, Option<ScenarioRow>)> {
+    progress("automerge-repo: setting up");
+    let node_folder = process::absolute(&args.node_folder)?;
+    let folder = folder.join("automerge-repo");
+    std::fs::create_dir_all(&folder)?;
+    let (server, target) = repo::start(&node_folder, &folder, plan_ids).await?;
+    let target = Arc::new(target);
+
+    let result = seed_and_run(target.clone(), server.pid(), initial_docs, workload).await;
+    let result = result.with_context(|| {
+        format!(
+            "the automerge-repo run; server log:\n{}",
+            tail(&server.log_text())
+        )
+    })?;
+
+    // The server writes its documents to files after a debounce, and all
+    // of them when it shuts down, so the folder is measured after a stop.
+    server.stop()?;
+    let stored = folder_bytes(&folder.join("automerge-repo-data"))? / plan_ids.len().max(1) as u64;
+
+    let mut scenarios = None;
+    if args.backlog_changes > 0 {
+        progress("automerge-repo: offline backlog and large plan");
+        let (server, target) = repo::start(&node_folder, &folder, plan_ids).await?;
+        let (backlog, upload, large_heads) =
+            push_backlog_and_large_plan(&target, args, initial_docs).await?;
+        server.stop()?;
+        let (server, restarted) = repo::start(&node_folder, &folder, plan_ids).await?;
+        let cold_load = cold_load(&restarted, initial_docs.len() - 1, &large_heads).await?;
+        server.stop()?;
+        scenarios = Some(ScenarioRow::new(
+            "automerge-repo",
+            backlog,
+            upload,
+            cold_load,
+        ));
+    }
+
+    let saved = result.mean_saved_bytes;
+    let mut row = Row::from_load("automerge-repo", result);
+    row.notes.push_str(&format!(
+        "; its storage folder holds {stored} bytes per plan after shutdown against {saved} bytes of Automerge `save()`"
+    ));
+    Ok((row, scenarios))
+}
+
+/// Syncs each plan's initial document to the server with one client per
+/// plan, then runs `workload`.
+async fn seed_and_run<T: load::Target>(
+    target: Arc<T>,
+    server_pid: u32,
+    initial_docs: &[Vec<u8>],
+    workload: &Workload,
+) -> anyhow::Result<load::LoadResult> {
+    let seeding = Workload {
+        clients: workload.plans,
+        warmup: Duration::ZERO,
+        duration: Duration::ZERO,
+        drain: Duration::ZERO,
+        ..workload.clone()
+    };
+    load::run(target.clone(), server_pid, &seeding, initial_docs).await?;
+
+    progress("measuring");
+    load::run(target, server_pid, workload, initial_docs).await
+}
+
+/// Runs the workload's schedule against the echo server.
+async fn measure_echo(folder: &Path, workload: &Workload) -> anyhow::Result<Row> {
+    progress("echo: measuring");
+    let server = echo::start(folder).await?;
+    let result = echo::run(&server, workload).await?;
+    server.stop()?;
+
+    let seconds = workload.duration.as_secs_f64();
+    Ok(Row {
+        name: "WebSocket echo (floor)".to_owned(),
+        measures: "round trip",
+        sent_per_second: result.sent as f64 / seconds,
+        delivered_per_second: result.received as f64 / seconds,
+        usage: result.usage,
+        notes: format!(
+            "{} messages of {} bytes timed, {} echoed",
+            result.sent,
+            echo::MESSAGE_BYTES,
+            result.received
+        ),
+        latencies: result.latencies,
+    })
 }
 
 /// Creates the plans both servers get: random 16-byte ids, and for each a

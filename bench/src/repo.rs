@@ -140,8 +140,14 @@ impl RepoClient {
         let Some(message) = doc.generate_sync_message(&mut self.state) else {
             return Vec::new();
         };
+        // A peer without the document asks for it with `request`.
+        let kind = if doc.get_heads().is_empty() {
+            "request"
+        } else {
+            "sync"
+        };
         vec![encode(vec![
-            ("type", text("sync")),
+            ("type", text(kind)),
             ("senderId", text(&self.peer_id)),
             ("targetId", text(&server_id)),
             ("documentId", text(&self.document_id)),

@@ -92,6 +92,61 @@ impl Row {
     }
 }
 
+/// The single-client measurements of one sync server.
+pub struct ScenarioRow {
+    /// The server measured.
+    pub name: String,
+    /// Connecting with the offline backlog until every change is stored.
+    pub backlog: Duration,
+    /// Connecting with the large plan until the server holds all of it.
+    pub upload: Duration,
+    /// Connecting with an empty replica to a server that just started until
+    /// the replica holds the large plan.
+    pub cold_load: Duration,
+}
+
+impl ScenarioRow {
+    /// Collects the three times of `name`.
+    pub fn new(name: &str, backlog: Duration, upload: Duration, cold_load: Duration) -> Self {
+        Self {
+            name: name.to_owned(),
+            backlog,
+            upload,
+            cold_load,
+        }
+    }
+}
+
+/// Renders the table of single-client measurements.
+pub fn render_scenarios(
+    backlog_changes: usize,
+    large_plan_bytes: usize,
+    rows: &[ScenarioRow],
+) -> String {
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "One client at a time, after the load, on the same server and database. The backlog is {backlog_changes} changes made offline on top of a plan the server holds; the time runs from the start of the connection until the server has stored them all (Cairn: acknowledged; automerge-repo: the server reports heads that include them). The large plan is a plan saved at {large_plan_bytes} bytes or more; it is uploaded by a new client, then the server restarts, and the cold load runs from the start of a new connection with an empty replica until the replica holds the whole plan."
+    );
+    let _ = writeln!(text);
+    let _ = writeln!(
+        text,
+        "| server | offline backlog merged, s | large plan uploaded, s | large plan cold load, s |"
+    );
+    let _ = writeln!(text, "|---|---|---|---|");
+    for row in rows {
+        let _ = writeln!(
+            text,
+            "| {} | {:.2} | {:.2} | {:.2} |",
+            row.name,
+            row.backlog.as_secs_f64(),
+            row.upload.as_secs_f64(),
+            row.cold_load.as_secs_f64()
+        );
+    }
+    text
+}
+
 fn millis(duration: Option<Duration>) -> String {
     match duration {
         Some(duration) => format!("{:.1}", duration.as_secs_f64() * 1000.0),
