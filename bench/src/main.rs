@@ -91,6 +91,10 @@ struct RunArgs {
     /// The commit the `cairn` binary was built from, for the report.
     #[arg(long, default_value = "unknown")]
     cairn_commit: String,
+    /// The folder of the built site; the size of each `.wasm` file in it is
+    /// reported, raw and compressed with `gzip -9`, when there is one.
+    #[arg(long, default_value = "target/site/pkg")]
+    wasm_folder: PathBuf,
     /// The command that started the run, for the report.
     #[arg(long)]
     command_line: Option<String>,
@@ -134,7 +138,10 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     };
     let folder = tempfile::tempdir().context("creating a temporary folder")?;
 
-    let (plan_ids, initial_docs) = initial_plans(args.plans)?;
+    let InitialPlans {
+        ids: plan_ids,
+        docs: initial_docs,
+    } = initial_plans(args.plans)?;
     let mut context = machine_context(&args, &workload, &initial_docs);
     let mut rows = Vec::new();
 
@@ -163,6 +170,8 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     context.push(format!("- Load average at the end: {}.", load_average()));
 
     let mut section = report::render(&context, &rows);
+    section.push('\n');
+    section.push_str(&wasm_sizes(&args.wasm_folder));
     if !scenario_rows.is_empty() {
         section.push('\n');
         section.push_str(&report::render_scenarios(
@@ -424,7 +433,7 @@ async fn measure_echo(folder: &Path, workload: &Workload) -> anyhow::Result<Row>
 
 /// Creates the plans both servers get: random 16-byte ids, and for each a
 /// plan from the bundled "pbis-tier-1" template saved with Automerge.
-fn initial_plans(count: usize) -> anyhow::Result<(Vec<[u8; 16]>, Vec<Vec<u8>>)> {
+fn initial_plans(count: usize) -> anyhow::Result<InitialPlans> {
     let template = cairn_plan::templates::template("pbis-tier-1")
         .context("the bundled template pbis-tier-1 is missing")?;
     let mut ids = Vec::with_capacity(count);
@@ -435,7 +444,53 @@ fn initial_plans(count: usize) -> anyhow::Result<(Vec<[u8; 16]>, Vec<Vec<u8>>)> 
         ids.push(*uuid::Uuid::new_v4().as_bytes());
         docs.push(document.save());
     }
-    Ok((ids, docs))
+    Ok(InitialPlans { ids, docs })
+}
+
+/// The plans both servers get.
+struct InitialPlans {
+    /// The 16 bytes of each plan's id.
+    ids: Vec<[u8; 16]>,
+    /// Each plan saved with Automerge, in the order of `ids`.
+    docs: Vec<Vec<u8>>,
+}
+
+/// Returns a line with the raw and gzip size of each `.wasm` file in
+/// `folder`, or one that says there is none.
+fn wasm_sizes(folder: &Path) -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    if files.is_empty() {
+        return format!(
+            "WASM bundle: no `.wasm` file in `{}` at the time of this run (build it with `cargo leptos build --release`).\n",
+            folder.display()
+        );
+    }
+
+    let mut text = String::from("WASM bundle (`gzip -9`):");
+    for file in files {
+        let raw = std::fs::metadata(&file).map_or(0, |metadata| metadata.len());
+        let gzip = std::process::Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&file)
+            .output()
+            .map_or(0, |output| output.stdout.len());
+        text.push_str(&format!(
+            " `{}` {raw} bytes raw, {gzip} bytes gzip;",
+            file.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    text.pop();
+    text.push_str(".\n");
+    text
 }
 
 /// Returns the lines that describe the machine, the command and the
