@@ -242,6 +242,18 @@ impl Protocol for CairnClient {
         Ok(encode_all(received.outgoing))
     }
 
+    fn disconnected(&mut self) {
+        self.session.disconnected();
+    }
+
+    fn reconnected(&mut self, doc: &Automerge, now_ms: u64) -> Vec<Vec<u8>> {
+        let mut messages = Vec::new();
+        for doc_id in self.session.connected() {
+            messages.extend(self.session.resume(doc_id, doc, now_ms));
+        }
+        encode_all(messages)
+    }
+
     fn tick(&mut self, doc: &Automerge, now_ms: u64) -> Vec<Vec<u8>> {
         encode_all(self.session.tick(self.doc_id, doc, now_ms))
     }

@@ -44,6 +44,9 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// How long all clients may take to connect and sync before the run fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long a client waits before it reopens a lost connection.
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
 /// How often each client runs its protocol's timers.
 const TICK: Duration = Duration::from_millis(500);
 
@@ -89,6 +92,11 @@ pub enum ProtocolError {
     Sync(String),
 }
 
+/// A WebSocket connection failed or the server closed it, with the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("the connection was lost: {0}")]
+pub struct ConnectionLost(pub String);
+
 /// One client's side of a sync protocol for the one plan it edits.
 ///
 /// Each method returns the binary frames to send, in order.
@@ -106,6 +114,12 @@ pub trait Protocol: Send + 'static {
         doc: &mut Automerge,
         now_ms: u64,
     ) -> Result<Vec<Vec<u8>>, ProtocolError>;
+
+    /// Records that the connection was lost.
+    fn disconnected(&mut self);
+
+    /// Returns the frames to send on a new connection after a lost one.
+    fn reconnected(&mut self, doc: &Automerge, now_ms: u64) -> Vec<Vec<u8>>;
 
     /// Runs the protocol's timers, such as reply timeouts.
     fn tick(&mut self, doc: &Automerge, now_ms: u64) -> Vec<Vec<u8>>;
@@ -151,6 +165,8 @@ pub struct LoadResult {
     pub usage: ProcessUsage,
     /// Errors reported by the server, by text, with counts.
     pub errors: Vec<(String, u64)>,
+    /// Connections lost and reopened during the run, by reason, with counts.
+    pub connections_lost: Vec<(String, u64)>,
 }
 
 /// One edit as the tracker sees it.
@@ -171,6 +187,8 @@ struct Tracker {
     edits_sent: u64,
     edits_delivered: u64,
     errors: HashMap<String, u64>,
+    /// Lost connections by reason.
+    connections_lost: HashMap<String, u64>,
 }
 
 impl Tracker {
@@ -292,7 +310,12 @@ pub async fn run<T: Target>(
             clock_origin,
         };
         let protocol = target.client(index, plan);
-        tasks.push(tokio::spawn(run_client(socket, protocol, setup)));
+        tasks.push(tokio::spawn(run_client(
+            target.clone(),
+            socket,
+            protocol,
+            setup,
+        )));
     }
     drop(reports_tx);
 
@@ -358,6 +381,8 @@ pub async fn run<T: Target>(
     let mut tracker = tracker.lock().expect("no client panicked");
     let mut errors: Vec<(String, u64)> = tracker.errors.drain().collect();
     errors.sort();
+    let mut connections_lost: Vec<(String, u64)> = tracker.connections_lost.drain().collect();
+    connections_lost.sort();
     Ok(LoadResult {
         latencies: Latencies::new(std::mem::take(&mut tracker.latencies)),
         edits_sent: tracker.edits_sent,
@@ -370,6 +395,7 @@ pub async fn run<T: Target>(
             peak_rss_bytes: usage_after.peak_rss_bytes,
         },
         errors,
+        connections_lost,
     })
 }
 
@@ -378,10 +404,15 @@ pub async fn run<T: Target>(
 ///
 /// Returns the size of the client's replica saved with Automerge at the end,
 /// or `None` after a failure.
-async fn run_client<P: Protocol>(socket: Socket, protocol: P, setup: ClientSetup) -> Option<usize> {
+async fn run_client<T: Target>(
+    target: Arc<T>,
+    socket: Socket,
+    protocol: T::Client,
+    setup: ClientSetup,
+) -> Option<usize> {
     let reports = setup.reports.clone();
     let index = setup.index;
-    match drive_client(socket, protocol, setup).await {
+    match drive_client(target, socket, protocol, setup).await {
         Ok(saved_bytes) => Some(saved_bytes),
         Err(error) => {
             let _ = reports.send(ClientReport::Failed(
@@ -392,9 +423,10 @@ async fn run_client<P: Protocol>(socket: Socket, protocol: P, setup: ClientSetup
     }
 }
 
-async fn drive_client<P: Protocol>(
-    mut socket: Socket,
-    mut protocol: P,
+async fn drive_client<T: Target>(
+    target: Arc<T>,
+    socket: Socket,
+    mut protocol: T::Client,
     setup: ClientSetup,
 ) -> anyhow::Result<usize> {
     let now_ms = |origin: Instant| u64::try_from(origin.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -410,6 +442,8 @@ async fn drive_client<P: Protocol>(
         mut stop,
         clock_origin,
     } = setup;
+    let mut socket = Some(socket);
+    let mut reconnect_at: Option<Instant> = None;
     let mut reported_synced = false;
     let mut next_edit: Option<Instant> = None;
     let mut schedule: Option<Schedule> = None;
@@ -417,19 +451,36 @@ async fn drive_client<P: Protocol>(
     let mut tick = tokio::time::interval(TICK);
 
     let frames = protocol.start(&doc, now_ms(clock_origin));
-    send_frames(&mut socket, frames).await?;
+    let mut sent = send_on(&mut socket, frames).await;
 
     loop {
+        // A lost connection is reopened after a delay, as a browser does.
+        // Edits go on meanwhile, and sync resumes on the new connection.
+        if let Err(lost) = sent {
+            socket = None;
+            protocol.disconnected();
+            reconnect_at = Some(Instant::now() + RECONNECT_DELAY);
+            *tracker
+                .lock()
+                .expect("no client panicked")
+                .connections_lost
+                .entry(lost.0)
+                .or_default() += 1;
+        }
+        sent = Ok(());
+
         let edit_at = next_edit.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let reconnect = reconnect_at.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
 
         tokio::select! {
-            frame = socket.next() => {
+            frame = next_frame(&mut socket) => {
                 let bytes = match frame {
-                    None => bail!("the server closed the connection"),
-                    Some(Err(error)) => bail!("reading from the server failed: {error}"),
-                    Some(Ok(WsMessage::Binary(bytes))) => bytes,
-                    Some(Ok(WsMessage::Close(close))) => bail!("the server closed the connection: {close:?}"),
-                    Some(Ok(_)) => continue,
+                    Ok(WsMessage::Binary(bytes)) => bytes,
+                    Ok(_) => continue,
+                    Err(lost) => {
+                        sent = Err(lost);
+                        continue;
+                    }
                 };
 
                 let heads_before = doc.get_heads();
@@ -443,7 +494,7 @@ async fn drive_client<P: Protocol>(
                     }
                 }
                 record_errors(&mut protocol, &tracker);
-                send_frames(&mut socket, replies).await?;
+                sent = send_on(&mut socket, replies).await;
 
                 if !reported_synced && protocol.is_synced(&doc) {
                     reported_synced = true;
@@ -451,19 +502,31 @@ async fn drive_client<P: Protocol>(
                 }
             }
 
+            _ = tokio::time::sleep_until(reconnect.into()), if reconnect_at.is_some() => {
+                match tokio_tungstenite::connect_async(target.request()?).await {
+                    Ok((new_socket, _)) => {
+                        socket = Some(new_socket);
+                        reconnect_at = None;
+                        let frames = protocol.reconnected(&doc, now_ms(clock_origin));
+                        sent = send_on(&mut socket, frames).await;
+                    }
+                    Err(_) => reconnect_at = Some(Instant::now() + RECONNECT_DELAY),
+                }
+            }
+
             _ = tokio::time::sleep_until(edit_at.into()), if next_edit.is_some() => {
                 let Some(current) = schedule else { continue };
 
-                let sent = Instant::now();
+                let committed_at = Instant::now();
                 let timed = edit_at >= current.window_start;
                 let marker = format!("bench/{index}/{edit_number}");
                 let hash = commit_edit(&mut doc, &marker, edit_number)?;
                 tracker
                     .lock()
                     .expect("no client panicked")
-                    .sent(hash, sent, timed, peers);
+                    .sent(hash, committed_at, timed, peers);
                 let frames = protocol.local_change(&doc, now_ms(clock_origin));
-                send_frames(&mut socket, frames).await?;
+                sent = send_on(&mut socket, frames).await;
 
                 edit_number += 1;
                 let following = edit_at + edit_interval;
@@ -472,7 +535,7 @@ async fn drive_client<P: Protocol>(
 
             _ = tick.tick() => {
                 let frames = protocol.tick(&doc, now_ms(clock_origin));
-                send_frames(&mut socket, frames).await?;
+                sent = send_on(&mut socket, frames).await;
             }
 
             changed = schedule_rx.changed(), if schedule.is_none() => {
@@ -487,10 +550,40 @@ async fn drive_client<P: Protocol>(
             }
 
             _ = stop.changed() => {
-                let _ = socket.close(None).await;
+                if let Some(mut socket) = socket {
+                    let _ = socket.close(None).await;
+                }
                 return Ok(doc.save().len());
             }
         }
+    }
+}
+
+/// Reads the next frame, or waits forever while there is no connection.
+async fn next_frame(socket: &mut Option<Socket>) -> Result<WsMessage, ConnectionLost> {
+    let Some(socket) = socket else {
+        return std::future::pending().await;
+    };
+    match socket.next().await {
+        Some(Ok(WsMessage::Close(close))) => Err(ConnectionLost(format!(
+            "the server closed the connection ({})",
+            close.map_or_else(
+                || "no close frame".to_owned(),
+                |frame| format!("code {}", frame.code)
+            )
+        ))),
+        Some(Ok(frame)) => Ok(frame),
+        Some(Err(error)) => Err(ConnectionLost(format!("reading failed: {error}"))),
+        None => Err(ConnectionLost("the connection ended".to_owned())),
+    }
+}
+
+/// Sends `frames` when there is a connection. Without one they are dropped,
+/// because the protocol sends what is missing when it reconnects.
+async fn send_on(socket: &mut Option<Socket>, frames: Vec<Vec<u8>>) -> Result<(), ConnectionLost> {
+    match socket {
+        Some(socket) => send_frames(socket, frames).await,
+        None => Ok(()),
     }
 }
 
@@ -517,17 +610,20 @@ fn record_errors<P: Protocol>(protocol: &mut P, tracker: &Mutex<Tracker>) {
 }
 
 /// Sends `frames` in order and flushes the socket.
-pub async fn send_frames(socket: &mut Socket, frames: Vec<Vec<u8>>) -> anyhow::Result<()> {
+pub async fn send_frames(socket: &mut Socket, frames: Vec<Vec<u8>>) -> Result<(), ConnectionLost> {
     if frames.is_empty() {
         return Ok(());
     }
+    let lost = |error: tokio_tungstenite::tungstenite::Error| {
+        ConnectionLost(format!("sending failed: {error}"))
+    };
     for frame in frames {
         socket
             .feed(WsMessage::Binary(frame.into()))
             .await
-            .context("sending a frame")?;
+            .map_err(lost)?;
     }
-    socket.flush().await.context("sending a frame")?;
+    socket.flush().await.map_err(lost)?;
     Ok(())
 }
 

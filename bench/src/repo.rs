@@ -226,6 +226,15 @@ impl Protocol for RepoClient {
         }
     }
 
+    fn disconnected(&mut self) {
+        self.server_id = None;
+        self.state = sync::State::new();
+    }
+
+    fn reconnected(&mut self, _doc: &Automerge, _now_ms: u64) -> Vec<Vec<u8>> {
+        vec![self.join()]
+    }
+
     fn tick(&mut self, _doc: &Automerge, _now_ms: u64) -> Vec<Vec<u8>> {
         // automerge-repo's clients have no reply timeout either.
         Vec::new()

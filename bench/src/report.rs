@@ -80,6 +80,9 @@ impl Row {
         for (error, count) in &result.errors {
             let _ = write!(notes, "; {count} × server error \"{error}\"");
         }
+        for (reason, count) in &result.connections_lost {
+            let _ = write!(notes, "; {count} connections lost and reopened ({reason})");
+        }
         Self {
             name: name.to_owned(),
             measures: "edit to peer",
