@@ -6,7 +6,7 @@
 //
 // The share policy announces no document to any peer, as the
 // automerge-repo-sync-server does, and its `access` default serves every
-// document a peer asks for. Announcing every document to every peer would
+// document a peer requests. Announcing every document to every peer would
 // make the server sync all plans with all connected clients.
 
 import { WebSocketServer } from "ws"

@@ -4,8 +4,8 @@
 //!
 //! A run has these steps:
 //!
-//! 1. Every client connects, opens its plan and syncs until the server holds
-//!    its replica's heads.
+//! 1. Every client connects, opens its plan and syncs until the server has
+//!    stored its replica's heads.
 //! 2. When all are synced, editing starts. Client `i` makes its first edit
 //!    at `i / clients` of one edit interval, so the edits spread evenly, and
 //!    then one edit per interval.
@@ -124,7 +124,7 @@ pub trait Protocol: Send + 'static {
     /// Runs the protocol's timers, such as reply timeouts.
     fn tick(&mut self, doc: &Automerge, now_ms: u64) -> Vec<Vec<u8>>;
 
-    /// Returns whether the server holds every change of `doc`.
+    /// Returns whether the server has every change of `doc`.
     fn is_synced(&self, doc: &Automerge) -> bool;
 
     /// Removes and returns the errors the server reported since the last
@@ -169,7 +169,7 @@ pub struct LoadResult {
     pub connections_lost: Vec<(String, u64)>,
 }
 
-/// One edit as the tracker sees it.
+/// One edit in flight: its send time and the peers still to apply it.
 struct EditRecord {
     /// When the sender committed the edit.
     sent: Instant,
@@ -242,7 +242,7 @@ struct Schedule {
     end: Instant,
 }
 
-/// What a client task tells the coordinator.
+/// A message from a client task to the coordinator.
 enum ClientReport {
     /// The client's replica is synced with the server.
     Synced,

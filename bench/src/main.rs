@@ -222,7 +222,7 @@ async fn push_backlog_and_large_plan<T: load::Target>(
 }
 
 /// Opens plan `plan` with an empty replica on a server that just started,
-/// and returns the time until the replica holds `heads`.
+/// and returns the time until the replica contains `heads`.
 async fn cold_load<T: load::Target>(
     target: &T,
     plan: usize,
@@ -286,7 +286,7 @@ async fn measure_cairn(
     Ok((row, scenarios))
 }
 
-/// Returns the mean number of bytes that Cairn's SQLite database holds per
+/// Returns the mean number of bytes that Cairn's SQLite database stores per
 /// plan: the snapshot plus the change rows not yet compacted into it. Reads
 /// with the `sqlite3` command line.
 fn stored_bytes_per_plan(database: &Path) -> anyhow::Result<u64> {
@@ -456,7 +456,7 @@ struct InitialPlans {
 }
 
 /// Returns a line with the raw and gzip size of each `.wasm` file in
-/// `folder`, or one that says there is none.
+/// `folder`, or a line stating that there is none.
 fn wasm_sizes(folder: &Path) -> String {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|entries| {

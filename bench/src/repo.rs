@@ -12,8 +12,8 @@
 //! 3. Both sides then send `sync` messages: `senderId`, `targetId`,
 //!    `documentId` (the Base58Check form of the 16-byte id) and `data`, one
 //!    encoded Automerge sync message. A peer without the document sends
-//!    `request` instead; the server answers an unknown document with
-//!    `doc-unavailable`.
+//!    `request` instead; the server replies to a request for an unknown
+//!    document with `doc-unavailable`.
 //!
 //! These clients start with the plan, so they send `sync`. They declare
 //! themselves ephemeral (`isEphemeral: true`, no `storageId`), so the server
@@ -99,7 +99,8 @@ fn text(value: &str) -> Value {
 fn encode(entries: Vec<(&str, Value)>) -> Vec<u8> {
     let map = Value::Map(entries.into_iter().map(|(k, v)| (text(k), v)).collect());
     let mut frame = Vec::new();
-    // Writing CBOR values into a Vec fails only on allocation failure.
+    // ciborium's writer fails only when the `Write` target fails, and a Vec
+    // does not.
     ciborium::into_writer(&map, &mut frame).expect("writing CBOR into a Vec cannot fail");
     frame
 }
@@ -140,7 +141,7 @@ impl RepoClient {
         let Some(message) = doc.generate_sync_message(&mut self.state) else {
             return Vec::new();
         };
-        // A peer without the document asks for it with `request`.
+        // A peer without the document requests it with `request`.
         let kind = if doc.get_heads().is_empty() {
             "request"
         } else {

@@ -54,7 +54,7 @@ impl Latencies {
 pub struct Row {
     /// The server measured.
     pub name: String,
-    /// What a latency sample is for this row.
+    /// The span one latency sample measures in this row.
     pub measures: &'static str,
     pub latencies: Latencies,
     /// Operations per second started in the window (edits or echo messages).
@@ -101,10 +101,10 @@ pub struct ScenarioRow {
     pub name: String,
     /// Connecting with the offline backlog until every change is stored.
     pub backlog: Duration,
-    /// Connecting with the large plan until the server holds all of it.
+    /// Connecting with the large plan until the server has all of it.
     pub upload: Duration,
     /// Connecting with an empty replica to a server that just started until
-    /// the replica holds the large plan.
+    /// the replica contains the large plan.
     pub cold_load: Duration,
 }
 
