@@ -81,7 +81,12 @@ impl Row {
             let _ = write!(notes, "; {count} × server error \"{error}\"");
         }
         for (reason, count) in &result.connections_lost {
-            let _ = write!(notes, "; {count} connections lost and reopened ({reason})");
+            let noun = if *count == 1 {
+                "connection"
+            } else {
+                "connections"
+            };
+            let _ = write!(notes, "; {count} {noun} lost and reopened ({reason})");
         }
         Self {
             name: name.to_owned(),
@@ -129,7 +134,7 @@ pub fn render_scenarios(
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "One client at a time, after the load, on the same server and database. The backlog is {backlog_changes} changes made offline on top of a plan the server holds; the time runs from the start of the connection until the server has stored them all (Cairn: acknowledged; automerge-repo: the server reports heads that include them). The large plan is a plan saved at {large_plan_bytes} bytes or more; it is uploaded by a new client, then the server restarts, and the cold load runs from the start of a new connection with an empty replica until the replica holds the whole plan."
+        "One client at a time, after the load, on the same server and database. The backlog is {backlog_changes} changes made offline on top of a plan the server has. Its time runs from the start of the connection until the server has stored them all: acknowledged for Cairn, and for automerge-repo reported in the heads the server sends. The large plan is saved at {large_plan_bytes} bytes or more. A new client uploads it, then the server restarts. The cold load runs from the start of a new connection with an empty replica until the replica contains the whole plan."
     );
     let _ = writeln!(text);
     let _ = writeln!(
