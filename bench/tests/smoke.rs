@@ -11,14 +11,14 @@ use cairn_bench::load::{self, Workload};
 use cairn_plan::PlanDocument;
 use cairn_server::accounts::{AccountStore, NewPerson, PlanRecord, Role};
 use cairn_server::auth::token::{new_token, token_hash};
-use cairn_server::storage::SqliteStorage;
+use cairn_server::storage::SqlStorage;
 use cairn_server::{app, AppState};
 use cairn_sync::DocumentId;
 
 /// Starts a server with one district admin and `plans` registered plans,
 /// and returns the target that the generator connects to.
 async fn start_server(folder: &tempfile::TempDir, plans: usize) -> CairnTarget {
-    let sqlite = SqliteStorage::open(&folder.path().join("cairn.db"))
+    let sqlite = SqlStorage::open_sqlite(&folder.path().join("cairn.db"))
         .await
         .expect("the database opens");
     let accounts = AccountStore::new(sqlite.pool().clone());
