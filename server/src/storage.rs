@@ -74,6 +74,14 @@ pub enum StorageError {
         reason: &'static str,
     },
 
+    /// `DATABASE_URL` names PostgreSQL but leaves out a required part.
+    /// The URL is left out of the message because it can hold a password.
+    #[error("DATABASE_URL is not a usable PostgreSQL URL: {reason}; write it as postgres://USER:PASSWORD@HOST:5432/DATABASE")]
+    InvalidPostgresUrl {
+        /// The part that is missing.
+        reason: &'static str,
+    },
+
     /// The folder for the database file could not be created.
     #[error("could not create the database folder {}: {source}; create it or point DATABASE_URL elsewhere", path.display())]
     CreateFolder {

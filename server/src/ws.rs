@@ -80,6 +80,12 @@ const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 const CLOSE_SIGNED_OUT: u16 = 4401;
 
 /// How often an idle connection checks that its session has not expired.
+///
+/// NOTE: with several server processes, the [`AccessEpoch`] only wakes the
+/// connections of the process that changed access, so a sign-out or a
+/// removed share made through another process takes effect here only at
+/// this check. Sending access changes over `NOTIFY` too would close that
+/// gap.
 const SESSION_CHECK_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Upgrades `GET /sync` to a WebSocket and serves it, for a signed-in

@@ -57,7 +57,11 @@ impl DatabaseUrl {
             });
         }
 
-        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        if let Some(rest) = value
+            .strip_prefix("postgres://")
+            .or_else(|| value.strip_prefix("postgresql://"))
+        {
+            check_postgres_parts(rest)?;
             return Ok(Self::Postgres {
                 url: value.to_owned(),
             });
@@ -103,6 +107,33 @@ fn unsupported_scheme(scheme: &str) -> StorageError {
     StorageError::UnsupportedUrl {
         scheme: format!("{scheme}://"),
     }
+}
+
+/// Checks that the part of a PostgreSQL URL after the scheme names a host
+/// and a database. Without them sqlx falls back to defaults (localhost,
+/// and a database named after the user), so the migrations could run in a
+/// database the operator never named.
+fn check_postgres_parts(rest: &str) -> Result<(), StorageError> {
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host_and_port
+        .split_once(':')
+        .map_or(host_and_port, |(host, _)| host);
+    if host.is_empty() {
+        return Err(StorageError::InvalidPostgresUrl {
+            reason: "it names no host",
+        });
+    }
+
+    let database = path.split_once('?').map_or(path, |(name, _)| name);
+    if database.is_empty() {
+        return Err(StorageError::InvalidPostgresUrl {
+            reason: "it names no database",
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -170,6 +201,33 @@ mod tests {
                 })
             );
         }
+    }
+
+    #[test]
+    fn postgres_url_needs_host_and_database() {
+        let cases = [
+            ("postgres://", "it names no host"),
+            ("postgres:///cairn", "it names no host"),
+            ("postgres://user:secret@:5432/cairn", "it names no host"),
+            ("postgres://postgres@127.0.0.1:5432", "it names no database"),
+            (
+                "postgresql://user:secret@db.example.org/",
+                "it names no database",
+            ),
+            (
+                "postgres://db.example.org/?sslmode=disable",
+                "it names no database",
+            ),
+        ];
+        for (url, expected) in cases {
+            let message = DatabaseUrl::parse(Some(url)).expect_err(url).to_string();
+            assert!(message.contains(expected), "{url}: {message}");
+            assert!(!message.contains("secret"), "{url}: {message}");
+            assert!(message.contains("postgres://USER:PASSWORD@HOST:5432/DATABASE"));
+        }
+
+        let valid = DatabaseUrl::parse(Some("postgres://user:secret@127.0.0.1:5432/cairn"));
+        assert!(matches!(valid, Ok(DatabaseUrl::Postgres { .. })));
     }
 
     #[test]

@@ -109,18 +109,17 @@ pub async fn listen_for_changes(url: String, instance: Uuid, hub: Hub) {
                 debug!(document_id = %notice.document, last_seq = notice.last_seq, "another server process stored changes");
                 hub.catch_up(notice.document, Some(notice.last_seq));
             }
+            // A lost or failed connection gets a new listener: retrying on
+            // the old one can fail for good when sqlx still holds the dead
+            // connection.
             Ok(None) => {
                 warn!("the change listener lost its connection; reconnecting");
-                reconnect(&mut listener).await;
+                listener = reconnect(&url).await;
                 hub.catch_up_all().await;
             }
             Err(error) => {
-                // The connection may be unusable without sqlx having
-                // noticed, so a new listener replaces it.
                 warn!(%error, "the change listener failed; reconnecting");
-                tokio::time::sleep(FIRST_RECONNECT_DELAY).await;
-                listener = connect(&url).await;
-                info!("the change listener reconnected; loaded documents read what they missed");
+                listener = reconnect(&url).await;
                 hub.catch_up_all().await;
             }
         }
@@ -147,23 +146,13 @@ async fn connect(url: &str) -> PgListener {
     }
 }
 
-/// Runs a query on the listener, which reconnects it and listens again,
-/// retrying with backoff until it works.
-async fn reconnect(listener: &mut PgListener) {
-    let mut delay = FIRST_RECONNECT_DELAY;
-    loop {
-        match sqlx::query("SELECT 1").execute(&mut *listener).await {
-            Ok(_) => {
-                info!("the change listener reconnected; loaded documents read what they missed");
-                return;
-            }
-            Err(error) => {
-                warn!(%error, retry_in_ms = delay.as_millis(), "the change listener could not reconnect");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(MAX_RECONNECT_DELAY);
-            }
-        }
-    }
+/// Waits [`FIRST_RECONNECT_DELAY`], then connects a new listener, with
+/// backoff until it works.
+async fn reconnect(url: &str) -> PgListener {
+    tokio::time::sleep(FIRST_RECONNECT_DELAY).await;
+    let listener = connect(url).await;
+    info!("the change listener reconnected; loaded documents read what they missed");
+    listener
 }
 
 #[cfg(test)]
