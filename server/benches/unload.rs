@@ -16,8 +16,8 @@
 //!    allocator and the SQLite pool reach their working size, and wait
 //!    until they unload. Read the resident memory: the baseline.
 //! 3. Open the plans `--open-at-once` at a time, as that many connections
-//!    would, each joining as a peer and reading the first sync messages;
-//!    then close them. Record the most documents loaded at once.
+//!    would. Each joins as a peer and reads the first sync messages, then
+//!    leaves. Record the most documents loaded at once.
 //! 4. Wait until no document is loaded, and read the resident memory and
 //!    the peak since the baseline.
 //! 5. Print the results as a Markdown table on stdout.

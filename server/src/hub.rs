@@ -129,7 +129,7 @@ pub(crate) enum Command {
     Shutdown,
 }
 
-/// The answer to [`DocumentSession::contained_changes`].
+/// The result of [`DocumentSession::contained_changes`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Contained {
     /// The hashes asked about that the document contains, committed or not.

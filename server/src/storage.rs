@@ -213,7 +213,7 @@ impl ChangesAfter {
 }
 
 impl StoredDocument {
-    /// The stored size in bytes: the snapshot and every change row.
+    /// Returns the stored size in bytes: the snapshot and every change row.
     pub fn stored_bytes(&self) -> u64 {
         let snapshot = self.snapshot.as_ref().map_or(0, Vec::len);
         let rows: usize = self.changes.iter().map(|row| row.bytes.len()).sum();

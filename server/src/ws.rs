@@ -579,8 +579,8 @@ struct Connection {
     ephemeral_limit: EphemeralLimiter,
     /// The rate limit on all of this connection's messages.
     message_limit: MessageLimiter,
-    /// Set while messages are dropped for the rate, once the client was
-    /// told.
+    /// Whether messages are being dropped for the rate and the client has
+    /// received the error for it.
     rate_limited: bool,
 }
 

@@ -109,9 +109,9 @@ pub async fn listen_for_changes(url: String, instance: Uuid, hub: Hub) {
                 debug!(document_id = %notice.document, last_seq = notice.last_seq, "another server process stored changes");
                 hub.catch_up(notice.document, Some(notice.last_seq));
             }
-            // A lost or failed connection gets a new listener: retrying on
-            // the old one can fail for good when sqlx still holds the dead
-            // connection.
+            // A lost or failed connection gets a new listener, because
+            // retrying on the old one fails for good while sqlx keeps the
+            // dead connection.
             Ok(None) => {
                 warn!("the change listener lost its connection; reconnecting");
                 listener = reconnect(&url).await;
